@@ -1,0 +1,53 @@
+"""``xenmig resolve``: what portage would merge for the migration set.
+
+Until the host-spec generator exists this is the main job: the merge list of
+the meta-package under the xen-dom0 profile, against ::gentoo or the
+embedded snapshot, with the keyword/USE changes still needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from xenmig.portage_view import PortageView, Resolution
+from xenmig.repos import repo_set
+
+DEFAULT_ATOM = "app-emulation/xen-migration-meta"
+DEFAULT_PROFILE = "xen-migration:xen-dom0/amd64/23.0"
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("resolve", help="print portage's merge list for the migration set")
+    p.add_argument("atoms", nargs="*", default=[DEFAULT_ATOM], help=f"(default: {DEFAULT_ATOM})")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, help="repo:path of the profile")
+    p.set_defaults(func=run)
+
+
+def format_resolution(resolution: Resolution, source: str) -> str:
+    lines = [f"# repositories: {source}", "merge list:"]
+    lines += [f"  {cpv}" for cpv in resolution.merge_list]
+    if resolution.changes:
+        lines.append("changes still needed (package.accept_keywords / package.use):")
+        lines += [f"  {change}" for change in resolution.changes]
+    else:
+        lines.append("no keyword or USE changes needed")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    repos = repo_set()
+    for warning in repos.warnings:
+        print(f"xenmig: warning: {warning}")
+    source = "embedded ::gentoo snapshot" if repos.uses_snapshot else str(repos.gentoo.location)
+    with tempfile.TemporaryDirectory(prefix="xenmig-resolve-") as tmp:
+        view = PortageView(Path(tmp), repos.repos, args.profile)
+        resolution = view.resolve(args.atoms)
+    if not resolution.merge_list:
+        print(resolution.problems)
+        print("xenmig: no solution")
+        return 1
+    print(format_resolution(resolution, source))
+    return 0

@@ -1,0 +1,57 @@
+"""The only module that imports gitpython: the questions the tools ask git."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from xenmig.errors import XenmigError
+
+
+@dataclass(frozen=True)
+class TreeFile:
+    path: str  # relative to the subtree asked for
+    executable: bool
+    data: bytes
+
+
+class GitView:
+    def __init__(self, path: Path) -> None:
+        import git
+
+        try:
+            self._repo = git.Repo(path)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as error:
+            raise XenmigError(f"{path}: not a git repository") from error
+
+    def has_commit(self, rev: str) -> bool:
+        import git
+
+        try:
+            self._repo.commit(rev)
+        except (git.BadName, ValueError):
+            return False
+        return True
+
+    def commit_time(self, rev: str) -> int:
+        return int(self._repo.commit(rev).committed_date)
+
+    def files(self, rev: str, subdir: str) -> Iterator[TreeFile]:
+        """Regular files of ``subdir`` at ``rev``, sorted by path."""
+        import git
+
+        try:
+            tree = self._repo.commit(rev).tree / subdir
+        except (git.BadName, ValueError, KeyError) as error:
+            raise XenmigError(f"{rev}:{subdir}: not in the repository") from error
+        blobs = [item for item in tree.traverse() if isinstance(item, git.Blob)]
+        for blob in sorted(blobs, key=lambda b: str(b.path)):
+            path = str(blob.path)
+            if blob.mode == 0o120000:
+                raise XenmigError(f"{rev}:{path}: symlinks are not released")
+            yield TreeFile(
+                path=path[len(subdir) + 1 :],
+                executable=bool(blob.mode & 0o111),
+                data=blob.data_stream.read(),
+            )

@@ -1,0 +1,285 @@
+"""The only module that imports portage.
+
+Everything else asks its questions through a :class:`PortageView`: an
+evaluation config root (``etc/portage`` with make.conf, repos.conf and a
+make.profile link) over a set of repositories.  Tests can replace the view.
+
+Portage installed from PyPI (a "MODULE" install) needs care outside Gentoo:
+``portage.const.EPREFIX`` is fixed at import time (from
+``PORTAGE_OVERRIDE_EPREFIX``, else the Python prefix), make.globals is read
+from ``${EPREFIX}/share/portage/config``, and Debian has no ``portage`` user.
+:func:`portage_home` sets that up once per process: a private EPREFIX whose
+``share/portage/config`` points at the installed copy and whose (empty) vdb is
+the evaluation root, so nothing of the host's /etc/portage or /var/db/pkg is
+read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import grp
+import io
+import os
+import pwd
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xenmig.cache import cache_dir
+from xenmig.errors import ToolError, XenmigError
+
+# Portage's FEATURES that need Gentoo's sandbox or the portage user, neither
+# of which exists outside Gentoo; -news/-merge-wait keep runs quiet and simple.
+OFFLINE_FEATURES = (
+    "-sandbox -usersandbox -userpriv -usersync -userfetch -ipc-sandbox "
+    "-network-sandbox -pid-sandbox -mount-sandbox -news -merge-wait"
+)
+# Where an installed portage keeps make.globals, relative to its EPREFIX:
+# a MODULE install uses share/..., a system install usr/share/...
+_GLOBAL_CONFIG_DIRS = ("share/portage/config", "usr/share/portage/config")
+
+
+@dataclass(frozen=True)
+class Repo:
+    """An ebuild repository as repos.conf names it."""
+
+    name: str
+    location: Path
+    masters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What portage's resolver decided for a set of atoms.
+
+    ``merge_list`` holds ``cat/pkg-ver::repo`` in merge order;
+    ``keyword_changes`` the package.accept_keywords lines still needed
+    (``=cat/pkg-ver ~arch`` or ``=cat/pkg-ver **``); ``use_changes`` the
+    package.use lines (``=cat/pkg-ver flag -flag``).
+    """
+
+    success: bool
+    merge_list: tuple[str, ...]
+    keyword_changes: tuple[str, ...] = ()
+    use_changes: tuple[str, ...] = ()
+    mask_changes: tuple[str, ...] = ()
+    license_changes: tuple[str, ...] = ()
+    problems: str = ""
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        return self.keyword_changes + self.use_changes + self.mask_changes + self.license_changes
+
+
+def _global_config_source() -> Path:
+    """The make.globals directory of the portage this Python would import."""
+    for base in (Path(sys.prefix), Path("/")):
+        for rel in _GLOBAL_CONFIG_DIRS:
+            if (base / rel / "make.globals").is_file():
+                return base / rel
+    raise XenmigError("portage's make.globals not found: is portage installed for this Python?")
+
+
+def _user_and_group() -> tuple[str, str]:
+    """Portage's build user: ``portage`` where it exists, else the caller."""
+    try:
+        pwd.getpwnam("portage")
+        grp.getgrnam("portage")
+        return "portage", "portage"
+    except KeyError:
+        return pwd.getpwuid(os.getuid()).pw_name, grp.getgrgid(os.getgid()).gr_name
+
+
+def portage_home() -> Path:
+    """The private EPREFIX of this process (created on first use).
+
+    Must run before portage is imported; later calls return the same path.
+    """
+    home = Path(os.environ.get("PORTAGE_OVERRIDE_EPREFIX") or cache_dir() / "portage-home")
+    if "portage" in sys.modules:
+        import portage
+
+        if Path(portage.const.EPREFIX) != home:
+            raise XenmigError(
+                f"portage was imported with EPREFIX={portage.const.EPREFIX}, expected {home}"
+            )
+        return home
+    source = _global_config_source()
+    for rel in _GLOBAL_CONFIG_DIRS:
+        link = home / rel
+        if not link.exists():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                link.symlink_to(source)
+    (home / "var/db/pkg").mkdir(parents=True, exist_ok=True)
+    user, group = _user_and_group()
+    os.environ["PORTAGE_OVERRIDE_EPREFIX"] = str(home)
+    os.environ.setdefault("PORTAGE_USERNAME", user)
+    os.environ.setdefault("PORTAGE_GRPNAME", group)
+    return home
+
+
+def _import_portage() -> Any:
+    portage_home()
+    import portage
+
+    portage._internal_caller = True
+    portage._disable_legacy_globals()
+    return portage
+
+
+@dataclass
+class PortageView:
+    """An evaluation config root over ``repos`` with ``profile`` selected.
+
+    ``profile`` is ``repo:path`` (``xen-migration:xen-dom0/amd64/23.0``).
+    ``settings`` are extra make.conf assignments.
+    """
+
+    root: Path
+    repos: Sequence[Repo]
+    profile: str
+    settings: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.home = portage_home()
+        by_name = {r.name: r for r in self.repos}
+        repo_name, _, path = self.profile.partition(":")
+        if repo_name not in by_name or not path:
+            raise XenmigError(f"profile {self.profile}: not of the form <repo>:<path>")
+        profile_dir = by_name[repo_name].location / "profiles" / path
+        if not profile_dir.is_dir():
+            raise XenmigError(f"profile {self.profile}: {profile_dir} does not exist")
+        etc = self.root / "etc/portage"
+        (etc / "repos.conf").mkdir(parents=True, exist_ok=True)
+        for sub in ("distfiles", "tmp", "packages"):
+            (self.root / sub).mkdir(exist_ok=True)
+        user, group = os.environ["PORTAGE_USERNAME"], os.environ["PORTAGE_GRPNAME"]
+        make_conf = {
+            "FEATURES": OFFLINE_FEATURES,
+            "PORTAGE_USERNAME": user,
+            "PORTAGE_GRPNAME": group,
+            "DISTDIR": str(self.root / "distfiles"),
+            "PORTAGE_TMPDIR": str(self.root / "tmp"),
+            "PKGDIR": str(self.root / "packages"),
+            "PORTAGE_LOGDIR": "",
+            "CLEAN_DELAY": "0",
+            "EMERGE_WARNING_DELAY": "0",
+            **self.settings,
+        }
+        (etc / "make.conf").write_text(
+            "# Evaluation config root written by xenmig (portage_view).\n"
+            + "".join(f'{k}="{v}"\n' for k, v in make_conf.items()),
+            encoding="utf-8",
+        )
+        main = next((r.name for r in self.repos if not r.masters), self.repos[0].name)
+        lines = [f"[DEFAULT]\nmain-repo = {main}\n"]
+        for repo in self.repos:
+            lines.append(f"\n[{repo.name}]\nlocation = {repo.location}\nauto-sync = no\n")
+            if repo.masters:
+                lines.append(f"masters = {' '.join(repo.masters)}\n")
+        (etc / "repos.conf/xenmig.conf").write_text("".join(lines), encoding="utf-8")
+        link = etc / "make.profile"
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(profile_dir)
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """Environment for portage's command-line tools on this config root."""
+        env = dict(os.environ)
+        env.update(
+            PORTAGE_CONFIGROOT=str(self.root),
+            PORTAGE_OVERRIDE_EPREFIX=str(self.home),
+            PYTHONDONTWRITEBYTECODE="1",
+        )
+        env.update(extra)
+        return env
+
+    def run(
+        self, argv: Sequence[str], *, cwd: Path | None = None, **extra_env: str
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a portage tool (emerge, egencache, ebuild) on this config root."""
+        return subprocess.run(
+            list(argv),
+            env=self.env(**extra_env),
+            cwd=cwd,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+
+    def regen_metadata(self, repo_name: str, jobs: int = 2) -> None:
+        """Regenerate ``metadata/md5-cache`` of a repository (egencache)."""
+        egencache = Path(sys.executable).with_name("egencache")
+        argv = [str(egencache) if egencache.exists() else "egencache"]
+        # egencache ignores the config root's repos.conf (it runs with
+        # local_config=False), so the repositories are passed explicitly.
+        repos_conf = (self.root / "etc/portage/repos.conf/xenmig.conf").read_text(encoding="utf-8")
+        argv += ["--repositories-configuration", repos_conf]
+        argv += ["--update", "--repo", repo_name, "--jobs", str(jobs)]
+        proc = self.run(argv)
+        if proc.returncode != 0:
+            raise ToolError(f"egencache --repo {repo_name} failed:\n{proc.stdout}")
+
+    def resolve(self, atoms: Sequence[str]) -> Resolution:
+        """Resolve ``atoms`` as ``emerge --pretend --autounmask`` would, in process."""
+        portage = _import_portage()
+        import _emerge.emergelog
+        from _emerge.actions import load_emerge_config
+        from _emerge.create_depgraph_params import create_depgraph_params
+        from _emerge.depgraph import backtrack_depgraph
+
+        config = load_emerge_config(env=self.env())
+        trees = config.trees
+        settings = trees[trees._target_eroot]["vartree"].settings
+        options: dict[str, Any] = {"--pretend": True, "--autounmask": True}
+        params = create_depgraph_params(options, None)
+        noise, elog = portage.util.noiselimit, _emerge.emergelog._disable
+        problems = io.StringIO()
+        try:
+            portage.util.noiselimit = -2
+            _emerge.emergelog._disable = True
+            with contextlib.redirect_stdout(problems), contextlib.redirect_stderr(problems):
+                success, graph, _ = backtrack_depgraph(
+                    settings, trees, options, params, None, list(atoms), None
+                )
+                graph._show_merge_list()
+        finally:
+            portage.util.noiselimit, _emerge.emergelog._disable = noise, elog
+        return _resolution(graph, settings["ARCH"], success, problems.getvalue())
+
+
+def _resolution(graph: Any, arch: str, success: bool, problems: str) -> Resolution:
+    dynamic = graph._dynamic_config
+    tasks = dynamic._serialized_tasks_cache or []
+    merge_list = tuple(
+        f"{task.cpv}::{task.repo}" for task in tasks if getattr(task, "operation", "") == "merge"
+    )
+
+    def keyword(pkg: Any) -> str:
+        return f"~{arch}" if f"~{arch}" in pkg._metadata["KEYWORDS"].split() else "**"
+
+    keywords = sorted(f"={p.cpv} {keyword(p)}" for p in dynamic._needed_unstable_keywords)
+    uses = sorted(
+        f"={p.cpv} " + " ".join(f if on else f"-{f}" for f, on in sorted(change[1].items()))
+        for p, change in dynamic._needed_use_config_changes.items()
+    )
+    masks = sorted(f"={p.cpv}" for p in dynamic._needed_p_mask_changes)
+    licenses = sorted(
+        f"={p.cpv} {' '.join(sorted(missing))}"
+        for p, missing in dynamic._needed_license_changes.items()
+    )
+    return Resolution(
+        success=bool(success) and not (keywords or uses or masks or licenses),
+        merge_list=merge_list,
+        keyword_changes=tuple(keywords),
+        use_changes=tuple(uses),
+        mask_changes=tuple(masks),
+        license_changes=tuple(licenses),
+        problems=problems,
+    )
+

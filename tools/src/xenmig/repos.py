@@ -1,0 +1,143 @@
+"""Which repositories the tools evaluate, and how.
+
+* ``gentoo``: a configured ::gentoo (``$XENMIG_GENTOO_REPO``, else
+  /var/db/repos/gentoo) when it exists; otherwise the embedded snapshot,
+  with a warning when the snapshot is older than :data:`SNAPSHOT_MAX_AGE`.
+* ``xen-migration``: ``$XENMIG_OVERLAY``, else the repository this package
+  was installed from (a checkout), else /var/db/repos/xen-migration.
+
+The overlay's ebuilds inherit ::gentoo eclasses, which the snapshot does not
+carry.  Over the snapshot, the overlay is therefore evaluated through a
+replica built from its committed ``metadata/md5-cache`` (the same replica
+writer as the snapshot's), together with its profiles and layout.conf.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from xenmig.cache import cache_dir
+from xenmig.errors import XenmigError
+from xenmig.portage_view import Repo
+from xenmig.snapshot import replica
+from xenmig.snapshot.md5cache import iter_entries
+
+OVERLAY_NAME = "xen-migration"
+SNAPSHOT = Path(__file__).parent / "snapshot" / "data" / "gentoo"
+# The snapshot is data from Gentoo's repository at one point in time; past
+# this age, KEYWORDS and versions it reports have likely moved on.
+SNAPSHOT_MAX_AGE = dt.timedelta(days=180)
+_SYSTEM_GENTOO = Path("/var/db/repos/gentoo")
+_SYSTEM_OVERLAY = Path("/var/db/repos") / OVERLAY_NAME
+
+
+@dataclass(frozen=True)
+class RepoSet:
+    gentoo: Repo
+    overlay: Repo
+    uses_snapshot: bool
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def repos(self) -> tuple[Repo, Repo]:
+        return (self.gentoo, self.overlay)
+
+
+def _repo_name(path: Path) -> str:
+    try:
+        return (path / "profiles/repo_name").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def snapshot_date(snapshot: Path = SNAPSHOT) -> dt.date:
+    stamp = (snapshot / "metadata/timestamp.chk").read_text(encoding="utf-8").strip()
+    return dt.datetime.strptime(stamp, "%a, %d %b %Y %H:%M:%S %z").date()
+
+
+def snapshot_age_warning(today: dt.date, snapshot: Path = SNAPSHOT) -> str | None:
+    date = snapshot_date(snapshot)
+    if today - date > SNAPSHOT_MAX_AGE:
+        return (
+            f"the embedded ::gentoo snapshot is from {date.isoformat()}, "
+            f"older than {SNAPSHOT_MAX_AGE.days} days: configure ::gentoo "
+            "(XENMIG_GENTOO_REPO) or regenerate the snapshot"
+        )
+    return None
+
+
+def find_overlay() -> Path:
+    explicit = os.environ.get("XENMIG_OVERLAY")
+    candidates = [Path(explicit)] if explicit else []
+    # tools/src/xenmig/repos.py in a checkout of the repository
+    parents = Path(__file__).resolve().parents
+    if len(parents) > 3:
+        candidates.append(parents[3])
+    candidates.append(_SYSTEM_OVERLAY)
+    for path in candidates:
+        if _repo_name(path) == OVERLAY_NAME:
+            return path
+    raise XenmigError(
+        f"no {OVERLAY_NAME} repository found (tried {', '.join(map(str, candidates))}); "
+        "set XENMIG_OVERLAY"
+    )
+
+
+def find_gentoo() -> Path | None:
+    """A configured ::gentoo with its eclasses, or None."""
+    explicit = os.environ.get("XENMIG_GENTOO_REPO")
+    path = Path(explicit) if explicit else _SYSTEM_GENTOO
+    if _repo_name(path) == "gentoo" and (path / "eclass").is_dir():
+        return path
+    if explicit:
+        raise XenmigError(f"XENMIG_GENTOO_REPO={explicit}: not a ::gentoo repository")
+    return None
+
+
+def overlay_replica(overlay: Path, into: Path) -> Path:
+    """A replica of ``overlay`` (from its md5-cache) under ``into``, reused
+    while the cache, profiles and layout.conf are unchanged."""
+    cache = overlay / "metadata/md5-cache"
+    if not cache.is_dir():
+        raise XenmigError(f"{cache}: missing; regenerate it with egencache")
+    parts = [cache, overlay / "profiles", overlay / "metadata/layout.conf"]
+    digest = hashlib.sha256()
+    for base in parts:
+        files = sorted(base.rglob("*")) if base.is_dir() else [base]
+        for path in files:
+            if path.is_file():
+                digest.update(str(path.relative_to(overlay)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    target = into / f"overlay-{digest.hexdigest()[:16]}"
+    if (target / "profiles/repo_name").is_file():
+        return target
+    staging = into / f".{target.name}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(overlay / "profiles", staging / "profiles")
+    (staging / "metadata").mkdir()
+    shutil.copyfile(overlay / "metadata/layout.conf", staging / "metadata/layout.conf")
+    header = "# Replica of {cpv} from the xen-migration md5-cache (xenmig repos)."
+    replica.write_packages(iter_entries(cache), staging, lambda e: header.format(cpv=e.cpv))
+    staging.rename(target)
+    return target
+
+
+def repo_set(today: dt.date | None = None) -> RepoSet:
+    """The repositories to evaluate, as described in the module docstring."""
+    overlay = find_overlay()
+    gentoo = find_gentoo()
+    if gentoo is not None:
+        return RepoSet(Repo("gentoo", gentoo), Repo(OVERLAY_NAME, overlay, ("gentoo",)), False)
+    warning = snapshot_age_warning(today or dt.date.today())
+    replica_dir = overlay_replica(overlay, cache_dir() / "replicas")
+    return RepoSet(
+        Repo("gentoo", SNAPSHOT),
+        Repo(OVERLAY_NAME, replica_dir, ("gentoo",)),
+        True,
+        (warning,) if warning else (),
+    )
