@@ -1,0 +1,22 @@
+# Metadata replica of ::gentoo's sys-libs/glibc-2.42-r7, written by "xenmig snapshot" from
+# its md5-cache entry (sources: README.md); not buildable.  Dependencies on
+# packages outside the snapshot are pruned.
+# Eclasses of the original: python-any-r1 prefix preserve-libs toolchain-
+#   funcs flag-o-matic gnuconfig multilib systemd multiprocessing tmpfiles
+#   eapi9-ver verify-sig
+# Distributed under the terms of the GNU General Public License v2
+
+EAPI=8
+
+DESCRIPTION="GNU libc C library"
+HOMEPAGE="https://www.gnu.org/software/libc/"
+LICENSE="LGPL-2.1+ BSD HPND ISC inner-net rc PCRE"
+SLOT="2.2"
+KEYWORDS="~alpha amd64 arm arm64 ~hppa ~loong ~m68k ~mips ppc ppc64 ~riscv ~s390 ~sparc x86"
+IUSE="audit caps cet compile-locales custom-cflags doc gd hash-sysv-compat headers-only +multiarch multilib multilib-bootstrap nscd perl profile selinux sframe +ssp stack-realign +static-libs suid systemd systemtap test vanilla verify-sig"
+RESTRICT="!test? ( test )"
+BDEPEND="|| ( dev-lang/python:3.14 dev-lang/python:3.13 dev-lang/python:3.12 )"
+
+pkg_setup() {
+	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"
+}
