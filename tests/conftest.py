@@ -1,0 +1,24 @@
+"""Session-wide test setup: private cache dirs, and the offline Gentoo lab."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Set before anything imports portage: the tools' PortageView derives the
+# process-wide portage EPREFIX from the cache directory.
+_CACHE = Path(tempfile.mkdtemp(prefix="xenmig-tests-"))
+os.environ["XENMIG_CACHE_DIR"] = str(_CACHE / "cache")
+os.environ.pop("PORTAGE_OVERRIDE_EPREFIX", None)
+
+from tests.support.gentoo import Lab, make_lab  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """The overlay in place, over a test copy of the snapshot with eclass doubles."""
+    yield make_lab(tmp_path_factory.mktemp("lab"))

@@ -1,0 +1,66 @@
+# Copyright 2026 xen-migration authors
+# Distributed under the terms of the GNU General Public License v2
+
+# @ECLASS: distutils-r1.eclass
+# @MAINTAINER:
+# xen-migration project <xen-migration@example.org>
+# @SUPPORTED_EAPIS: 8
+# @PROVIDES: python-r1
+# @BLURB: TEST DOUBLE of ::gentoo's distutils-r1 for offline tests
+# @DESCRIPTION:
+# A test double, not ::gentoo's eclass: it implements only what the
+# xen-migration ebuilds use of distutils-r1, so that the tests can run
+# portage and pkgcheck on a machine without ::gentoo.  Tests that use it say
+# "against eclass doubles".
+#
+# Metadata: inherits the python-r1 double and, like the real eclass, sets
+# REQUIRED_USE, RDEPEND and BDEPEND from it.  Unlike the real eclass it adds
+# no BDEPEND on dev-python/gpep517 or the build backend, which the embedded
+# snapshot does not carry.
+#
+# Phases: the PEP 517 build and install are done with the pip of the
+# python3 on PATH (the test venv), whatever PYTHON_TARGETS says, with
+# --no-build-isolation and no network.
+
+case ${EAPI} in
+	8) ;;
+	*) die "${ECLASS}: EAPI ${EAPI:-0} not supported" ;;
+esac
+
+if [[ -z ${_DISTUTILS_R1_ECLASS} ]]; then
+_DISTUTILS_R1_ECLASS=1
+
+# @ECLASS_VARIABLE: DISTUTILS_USE_PEP517
+# @REQUIRED
+# @DESCRIPTION:
+# The build backend; the double accepts any value and builds with pip.
+[[ -n ${DISTUTILS_USE_PEP517} ]] || die "${ECLASS}: DISTUTILS_USE_PEP517 unset"
+
+inherit python-r1
+
+REQUIRED_USE="${PYTHON_REQUIRED_USE}"
+RDEPEND="${PYTHON_DEPS}"
+BDEPEND="${PYTHON_DEPS}"
+
+# @FUNCTION: distutils-r1_src_compile
+# @DESCRIPTION:
+# Build a wheel of the project in ${S} with pip.
+distutils-r1_src_compile() {
+	python3 -m pip wheel --no-deps --no-build-isolation --no-index \
+		--no-cache-dir --wheel-dir "${T}/wheels" "${S}" ||
+		die "${ECLASS}: building the wheel failed"
+}
+
+# @FUNCTION: distutils-r1_src_install
+# @DESCRIPTION:
+# Install the wheel into ${D}/usr.
+distutils-r1_src_install() {
+	python3 -m pip install --no-deps --no-index --no-cache-dir --no-compile \
+		--root "${D}" --prefix "${EPREFIX}/usr" "${T}"/wheels/*.whl ||
+		die "${ECLASS}: installing the wheel failed"
+	einstalldocs
+}
+
+fi
+
+EXPORT_FUNCTIONS src_compile src_install

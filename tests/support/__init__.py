@@ -1,0 +1,1 @@
+"""Shared test support: running Gentoo's own tools offline."""
