@@ -6,13 +6,21 @@ EAPI=8
 DISTUTILS_USE_PEP517=setuptools
 PYTHON_COMPAT=( python3_{12..14} )
 
-inherit distutils-r1 git-r3
+inherit distutils-r1
+
+if [[ ${PV} == 9999 ]]; then
+	inherit git-r3
+	EGIT_REPO_URI="https://github.com/xen-migration/xen-migration.git"
+	# The Python project lives in tools/ of the repository.
+	S="${WORKDIR}/${P}/tools"
+else
+	# A reproducible tar of tools/ at the release commit (xenmig dist).
+	SRC_URI="https://github.com/xen-migration/xen-migration/releases/download/tools-v${PV}/${P}.tar"
+	KEYWORDS="~amd64"
+fi
 
 DESCRIPTION="Migrate Gentoo Xen hosts: host specs to portage, kernel, boot and guest configs"
 HOMEPAGE="https://github.com/xen-migration/xen-migration"
-EGIT_REPO_URI="https://github.com/xen-migration/xen-migration.git"
-# The Python project lives in tools/ of the repository.
-S="${WORKDIR}/${P}/tools"
 
 LICENSE="GPL-2"
 SLOT="0"
