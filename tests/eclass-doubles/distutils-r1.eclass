@@ -55,7 +55,10 @@ distutils-r1_src_compile() {
 # @DESCRIPTION:
 # Install the wheel into ${D}/usr.
 distutils-r1_src_install() {
+	# --ignore-installed: without it pip would also uninstall the package
+	# from the environment pip runs in, --root or not.
 	python3 -m pip install --no-deps --no-index --no-cache-dir --no-compile \
+		--ignore-installed --no-warn-script-location \
 		--root "${D}" --prefix "${EPREFIX}/usr" "${T}"/wheels/*.whl ||
 		die "${ECLASS}: installing the wheel failed"
 	einstalldocs

@@ -48,7 +48,7 @@ def test_in_process_resolution_agrees_with_emerge_against_eclass_doubles(lab: La
 def test_with_the_keywords_accepted_nothing_else_is_needed(lab: Lab) -> None:
     keywords = "\n".join(EXPECTED_CHANGES) + "\n"
     accepted = lab.derive("accepted", {"package.accept_keywords": keywords})
-    proc = accepted.emerge("--pretend", META)
+    proc = accepted.emerge("--pretend", "--verbose", META)
     assert proc.returncode == 0, proc.stdout
     assert merge_list(proc.stdout) == EXPECTED_MERGE_LIST
     resolution = accepted.view.resolve([META])
