@@ -20,7 +20,7 @@ EXPECTED_MERGE_LIST = [
     "app-emulation/xen-migration-tools-0.1.0::xen-migration",
     "sys-apps/openrc-0.63.1::gentoo",
     "net-misc/netifrc-0.7.8::gentoo",
-    "sys-kernel/gentoo-kernel-bin-6.12.93-r1::gentoo",
+    "sys-kernel/gentoo-kernel-6.12.93::gentoo",
     "virtual/dist-kernel-6.12.93-r1::gentoo",
     "app-emulation/xen-migration-meta-0.1::xen-migration",
 ]
