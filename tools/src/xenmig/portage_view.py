@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import grp
+import hashlib
 import io
 import os
 import pwd
@@ -98,7 +99,11 @@ def portage_home() -> Path:
 
     Must run before portage is imported; later calls return the same path.
     """
-    home = Path(os.environ.get("PORTAGE_OVERRIDE_EPREFIX") or cache_dir() / "portage-home")
+    # One home per Python environment: its share/portage/config points into it.
+    prefix = hashlib.sha256(sys.prefix.encode()).hexdigest()[:12]
+    home = Path(
+        os.environ.get("PORTAGE_OVERRIDE_EPREFIX") or cache_dir() / f"portage-home-{prefix}"
+    )
     if "portage" in sys.modules:
         import portage
 
@@ -110,6 +115,8 @@ def portage_home() -> Path:
     source = _global_config_source()
     for rel in _GLOBAL_CONFIG_DIRS:
         link = home / rel
+        if link.is_symlink() and link.resolve() != source.resolve():
+            link.unlink()  # left by an environment that moved
         if not link.exists():
             link.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(FileExistsError):
