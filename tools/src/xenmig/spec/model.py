@@ -1,0 +1,74 @@
+"""The frozen model of a host spec."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+from pathlib import Path
+
+_VERSION_RE = re.compile(r"^\d+(\.\d+){1,3}$")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Version:
+    """A dotted version such as ``2.6.18`` or ``4.19`` (kernels, Xen)."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        if not _VERSION_RE.match(self.text):
+            raise ValueError(f"not a version like 6.12 or 2.6.18: {self.text!r}")
+
+    @property
+    def parts(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.text.split("."))
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
+        return self.parts < other.parts
+
+    def at_least(self, *parts: int) -> bool:
+        return self.parts >= parts
+
+    def series(self) -> str:
+        return ".".join(self.text.split(".")[:2])
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class HostSection:
+    name: str
+    arch: str
+    xen: Version
+    kernel: Version
+    from_xen: Version | None
+    storage: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PortageSection:
+    cflags: str | None
+    cxxflags: str | None
+    chost: str | None
+    use: tuple[str, ...]
+    no_ssp: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HostSpec:
+    path: Path
+    host: HostSection
+    portage: PortageSection
+
+    @property
+    def name(self) -> str:
+        return self.host.name
+
+    def where(self, section: str, key: str | None = None) -> str:
+        """``hosts/xen01.toml: [portage] cflags`` for messages."""
+        return f"{self.path}: [{section}]" + (f" {key}" if key else "")

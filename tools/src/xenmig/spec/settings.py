@@ -1,0 +1,148 @@
+"""The table of host-spec settings: one entry per key.
+
+Parsers receive the raw TOML value and raise :class:`ValueError` with a
+short reason; the loader adds the file, section and key.  Values that end up
+in file names or in portage configuration lines are checked strictly: no
+newlines, comment characters, shell metacharacters or path components.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from xenmig import depstring
+from xenmig.spec.model import Version
+
+REQUIRED = object()
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_FLAG_RE = re.compile(r"^-?[A-Za-z0-9][A-Za-z0-9+_@-]*$")
+_MODULE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# A compiler flag: starts with "-", then characters that never need quoting.
+_CFLAG_RE = re.compile(r"^-[A-Za-z0-9_=.,+:/-]+$")
+_CHOST_RE = re.compile(r"^[a-z0-9_]+(-[a-z0-9_.]+){2,3}$")
+_ATOM_CHARS_RE = re.compile(r"^[A-Za-z0-9<>=~!/._+:*-]+$")
+ARCHES = ("amd64", "x86")
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    key: str
+    parse: Callable[[Any], Any]
+    default: Any
+    help: str
+    example: str
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _string_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return list(value)
+
+
+def parse_name(value: Any) -> str:
+    text = _string(value)
+    if not _NAME_RE.match(text):
+        raise ValueError(f"{text!r}: must match [a-z0-9][a-z0-9-]{{0,62}} (it names files)")
+    return text
+
+
+def parse_arch(value: Any) -> str:
+    text = _string(value)
+    if text not in ARCHES:
+        raise ValueError(f"{text!r}: must be one of {', '.join(ARCHES)}")
+    return text
+
+
+def parse_version(value: Any) -> Version:
+    return Version(_string(value))
+
+
+def parse_optional_version(value: Any) -> Version | None:
+    return parse_version(value)
+
+
+def parse_modules(value: Any) -> tuple[str, ...]:
+    names = _string_list(value)
+    for name in names:
+        if not _MODULE_RE.match(name):
+            raise ValueError(f"{name!r}: not a kernel module name")
+    return tuple(names)
+
+
+def parse_cflags(value: Any) -> str:
+    text = _string(value)
+    tokens = text.split()
+    if not tokens:
+        raise ValueError("empty")
+    for token in tokens:
+        if not _CFLAG_RE.match(token):
+            raise ValueError(f"{token!r}: not a compiler flag (no quotes, $, ; or spaces inside)")
+    return " ".join(tokens)
+
+
+def parse_chost(value: Any) -> str:
+    text = _string(value)
+    if not _CHOST_RE.match(text):
+        raise ValueError(f"{text!r}: not a target triplet like x86_64-pc-linux-gnu")
+    return text
+
+
+def parse_flags(value: Any) -> tuple[str, ...]:
+    flags = _string_list(value)
+    for flag in flags:
+        if not _FLAG_RE.match(flag):
+            raise ValueError(f"{flag!r}: not a USE flag")
+    return tuple(flags)
+
+
+def parse_atoms(value: Any) -> tuple[str, ...]:
+    atoms = _string_list(value)
+    for atom in atoms:
+        if atom.startswith("!") or not _ATOM_CHARS_RE.match(atom):
+            raise ValueError(f"{atom!r}: not a package atom")
+        try:
+            depstring.atom_cp(atom)
+        except depstring.DepSyntaxError as error:
+            raise ValueError(f"{atom!r}: not a package atom") from error
+    return tuple(atoms)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("host", "name", parse_name, REQUIRED,
+            "Host name; names the files xenmig writes for the host.", '"xen01"'),
+    Setting("host", "arch", parse_arch, REQUIRED,
+            "Portage ARCH of the dom0 today: amd64 or x86 (x86 hosts are reinstalled as amd64).",
+            '"amd64"'),
+    Setting("host", "xen", parse_version, REQUIRED,
+            "Target Xen series, e.g. 4.19 or 4.20.", '"4.20"'),
+    Setting("host", "kernel", parse_version, REQUIRED,
+            "Version of the dom0 kernel today (\"6.12\", or legacy \"2.6.18\").", '"6.12"'),
+    Setting("host", "from_xen", parse_optional_version, None,
+            "The Xen version being replaced (enables the in-place upgrade decisions).", '"4.17.3"'),
+    Setting("host", "storage", parse_modules, (),
+            "Kernel drivers of the storage controllers.", '["megaraid_sas"]'),
+    Setting("portage", "cflags", parse_cflags, None,
+            "CFLAGS of the host (default: read from its make.conf when applying).",
+            '"-O2 -pipe -fstack-protector-all"'),
+    Setting("portage", "cxxflags", parse_cflags, None,
+            "CXXFLAGS of the host (default: cflags).", '"-O2 -pipe"'),
+    Setting("portage", "chost", parse_chost, None,
+            "CHOST of the installed system.", '"x86_64-pc-linux-gnu"'),
+    Setting("portage", "use", parse_flags, (),
+            "USE flags the host had globally for the Xen stack; xenmig routes each to "
+            "the packages that have it.", '["flask", "pygrub"]'),
+    Setting("portage", "no_ssp", parse_atoms, (),
+            "Packages to build without stack protection.", '["sys-libs/glibc"]'),
+)
+SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
