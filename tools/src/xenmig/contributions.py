@@ -1,0 +1,24 @@
+"""Contributions: lines a rule adds to one of the files xenmig manages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The files of /etc/portage a contribution can target.  package.* targets
+# are a file or a directory on real hosts (the writer respects either);
+# env/... targets are files.
+PACKAGE_TARGETS = ("package.accept_keywords", "package.mask", "package.use", "package.env")
+ENV_NO_SSP = "env/xenmig-no-ssp.conf"
+ENV_NO_COLLISION_PROTECT = "env/xenmig-no-collision-protect.conf"
+# make.conf when it is a directory (portage reads every file in it, sorted);
+# when it is a file xenmig never writes it and reports the change instead.
+MAKE_CONF = "make.conf"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """``line`` goes to ``target``; ``why`` becomes the comment above it."""
+
+    target: str
+    line: str
+    why: str

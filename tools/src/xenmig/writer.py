@@ -1,0 +1,311 @@
+"""The one place that writes to a root (the copier and flaggie models).
+
+Everything is computed first (:func:`plan_writes`: old and new content of
+each file), reported (create / update / remove / identical, or a diff), and
+only then written (:func:`write`).  The contract:
+
+* xenmig changes only its managed block (see :mod:`xenmig.blocks`): in a
+  package.* directory, the block lives in its own file ``90-xenmig``; in a
+  package.* file, the block is inserted at the top and replaced in place
+  later; env/xenmig-*.conf files hold the block alone.  Every other byte of
+  every file stays as it was (files are handled as bytes, undecodable ones
+  included).
+* A block edited by hand (its digest does not match) and a foreign file
+  with xenmig's name are reported and left alone.
+* Writes go to a dot-prefixed temp file in the same directory, are
+  fsynced, get the old file's mode and owner, and are renamed over the
+  target; portage never reads dotfiles, so a crash leaves nothing portage
+  would read.  A temp file left by a crash is reported and removed by the
+  next run.  Applying twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from xenmig.blocks import (
+    BEGIN,
+    END,
+    MAKE_CONF_FILE,
+    MANAGED_FILE,
+    block_body,
+    digest,
+    grouped,
+    render_block,
+)
+from xenmig.contributions import (
+    ENV_NO_COLLISION_PROTECT,
+    ENV_NO_SSP,
+    MAKE_CONF,
+    PACKAGE_TARGETS,
+    Contribution,
+)
+from xenmig.errors import XenmigError
+from xenmig.findings import Finding, Level
+from xenmig.spec import HostSpec
+
+TARGETS = (*PACKAGE_TARGETS, ENV_NO_SSP, ENV_NO_COLLISION_PROTECT, MAKE_CONF)
+TEMP_PREFIX = ".xenmig-"
+TEMP_SUFFIX = ".tmp"
+_BEGIN_RE = re.compile(r"^# BEGIN xenmig ([0-9a-f]{16}):")
+# Fault injection for the crash tests: kill this process at the N-th write
+# step (see _checkpoint); unset in normal use.
+_FAULT_ENV = "XENMIG_FAULT_AT"
+
+
+class ManagedBlockEdited(Finding):
+    """xenmig's managed block in this file was edited by hand (its digest no
+    longer matches).  xenmig leaves the file alone: move the edits out of
+    the block (or delete the block) and apply again."""
+
+    level = Level.ERROR
+
+
+class ForeignFile(Finding):
+    """A file with the name xenmig uses exists but was not written by
+    xenmig (no managed block); it is left alone."""
+
+    level = Level.ERROR
+
+
+class UnusableTarget(Finding):
+    """A package.* location is neither a file nor a directory (or cannot be
+    read); xenmig does not write there."""
+
+    level = Level.ERROR
+
+
+class LeftoverTempFile(Finding):
+    """A temp file of an interrupted xenmig run was found (and removed by
+    apply); portage ignores dotfiles, so it had no effect."""
+
+    level = Level.WARNING
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: Path
+    display: str
+    old: bytes | None
+    new: bytes | None  # None: remove the file
+
+    @property
+    def status(self) -> str:
+        if self.old == self.new:
+            return "identical"
+        if self.old is None:
+            return "create"
+        return "remove" if self.new is None else "update"
+
+    def diff(self) -> str:
+        def lines(data: bytes | None) -> list[str]:
+            return [] if data is None else data.decode("utf-8", "replace").splitlines(True)
+
+        return "".join(difflib.unified_diff(
+            lines(self.old), lines(self.new), f"a/{self.display}", f"b/{self.display}"
+        ))
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _find_block(lines: list[str]) -> tuple[int, int] | None:
+    start = next((i for i, line in enumerate(lines) if line.startswith(BEGIN)), None)
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip("\r\n") == END), None)
+    return None if end is None else (start, end)
+
+
+def merge_block(old: bytes | None, block: str | None, owned: bool) -> bytes | str | None:
+    """New content of a file given its old content and xenmig's block.
+
+    Returns the new bytes (None: remove the file), or a string naming the
+    problem that prevents the merge.
+    """
+    if old is None:
+        return None if block is None else _encode(block)
+    lines = _decode(old).splitlines(keepends=True)
+    found = _find_block(lines)
+    if found is None:
+        if lines and any(line.startswith(BEGIN) for line in lines):
+            return "managed block without its end line"
+        if owned:
+            return "file has xenmig's name but no xenmig block"
+        return old if block is None else _encode(block) + old
+    start, end = found
+    match = _BEGIN_RE.match(lines[start])
+    body = "".join(lines[start + 1 : end])
+    if match is None or match[1] != digest(body):
+        return "managed block edited by hand"
+    rest = lines[:start] + ([block] if block is not None else []) + lines[end + 1 :]
+    text = "".join(rest)
+    if owned and not text.strip():
+        return None
+    return _encode(text)
+
+
+def _location(etc: Path, target: str) -> tuple[Path | None, bool, str | None]:
+    """(file to edit, whether xenmig owns the whole file, problem)."""
+    path = etc / target
+    if target == MAKE_CONF:
+        if path.is_dir():
+            return path.resolve() / MAKE_CONF_FILE, True, None
+        return None, False, "make.conf is not a directory; change it by hand"
+    if target not in PACKAGE_TARGETS:
+        return path, True, None
+    if path.is_dir():
+        return path.resolve() / MANAGED_FILE, True, None
+    if path.is_file():
+        return path.resolve(), False, None
+    if path.exists() or path.is_symlink():
+        return None, False, "neither a file nor a directory"
+    return path / MANAGED_FILE, True, None
+
+
+def leftover_temps(etc: Path) -> list[Path]:
+    dirs = [etc, etc / "env", etc / MAKE_CONF, *(etc / t for t in PACKAGE_TARGETS)]
+    return sorted(
+        p for d in dirs if d.is_dir() for p in d.iterdir()
+        if p.name.startswith(TEMP_PREFIX) and p.name.endswith(TEMP_SUFFIX)
+    )
+
+
+def plan_writes(
+    spec: HostSpec, root: Path, contributions: Iterable[Contribution]
+) -> tuple[list[FileChange], list[Finding]]:
+    """What writing the contributions to ``root`` (its etc/portage) changes."""
+    etc = root / "etc/portage"
+    blocks = {
+        t: render_block(spec, block_body(items)) for t, items in grouped(contributions).items()
+    }
+    changes: list[FileChange] = []
+    findings: list[Finding] = [
+        LeftoverTempFile(spec.name, "temp file of an interrupted run", str(p))
+        for p in leftover_temps(etc)
+    ]
+    for target in TARGETS:
+        block = blocks.get(target)
+        path, owned, problem = _location(etc, target)
+        display = f"etc/portage/{target}"
+        if path is None:
+            if block is not None:
+                findings.append(UnusableTarget(spec.name, problem or "unusable", display))
+            continue
+        try:
+            old = path.read_bytes() if path.exists() else None
+        except OSError as error:
+            findings.append(UnusableTarget(spec.name, f"cannot read: {error.strerror}", str(path)))
+            continue
+        new = merge_block(old, block, owned)
+        if isinstance(new, str):
+            cls = ForeignFile if new.startswith("file has") else ManagedBlockEdited
+            findings.append(cls(spec.name, f"{new}; left alone", str(path)))
+            continue
+        if old is None and new is None:
+            continue
+        shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        changes.append(FileChange(path, shown, old, new))
+    return changes, findings
+
+
+_steps = 0
+
+
+def _checkpoint() -> None:
+    """Crash-test hook: SIGKILL ourselves at the step named by XENMIG_FAULT_AT."""
+    global _steps
+    target = os.environ.get(_FAULT_ENV)
+    if target is None:
+        return
+    _steps += 1
+    if _steps == int(target):
+        os.kill(os.getpid(), 9)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomically(path: Path, data: bytes, fsync: bool) -> None:
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        st: os.stat_result | None = path.stat()
+    except FileNotFoundError:
+        st = None
+    temp = directory / f"{TEMP_PREFIX}{path.name}.{os.getpid()}{TEMP_SUFFIX}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        _checkpoint()
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+            _checkpoint()
+        if st is not None:
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
+            if os.geteuid() == 0:
+                os.fchown(fd, st.st_uid, st.st_gid)
+        else:
+            os.fchmod(fd, 0o644)
+        if fsync:
+            os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        temp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    _checkpoint()
+    os.replace(temp, path)
+    _checkpoint()
+    if fsync:
+        _fsync_dir(directory)
+
+
+def write(changes: Iterable[FileChange], etc: Path, *, fsync: bool = True) -> None:
+    """Carry the changes out (and remove temps of interrupted runs).
+
+    Each file is replaced atomically; when one cannot be written, the error
+    names it, the files before it are new and the ones after it old.
+    """
+    for temp in leftover_temps(etc):
+        try:
+            temp.unlink(missing_ok=True)
+        except OSError as error:
+            raise XenmigError(f"{temp}: cannot remove: {error.strerror}") from error
+    for change in changes:
+        if change.status == "identical":
+            continue
+        try:
+            if change.new is None:
+                change.path.unlink()
+                _checkpoint()
+                if fsync:
+                    _fsync_dir(change.path.parent)
+            else:
+                _write_atomically(change.path, change.new, fsync)
+        except OSError as error:
+            raise XenmigError(
+                f"{change.path}: cannot write: {error.strerror or error}"
+            ) from error
+
+
+def report(changes: Iterable[FileChange]) -> Iterator[str]:
+    for change in changes:
+        yield f"{change.status:9} {change.display}"
