@@ -138,6 +138,93 @@ def _import_portage() -> Any:
     return portage
 
 
+@dataclass(frozen=True)
+class MakeConf:
+    """make.conf as portage reads it; ``error`` when it could not be read."""
+
+    values: dict[str, str]
+    paths: tuple[str, ...]
+    error: str | None = None
+
+
+def read_make_conf(config_root: Path) -> MakeConf:
+    """Read ``etc/make.conf`` and ``etc/portage/make.conf`` (file or
+    directory) under ``config_root`` the way portage.config does:
+    getconfig with sourcing, variable expansion across the files, and
+    recursion into a make.conf directory."""
+    portage = _import_portage()
+    paths = [config_root / "etc/make.conf", config_root / "etc/portage/make.conf"]
+    values: dict[str, str] = {}
+    found = tuple(str(p) for p in paths if p.exists())
+    for path in paths:
+        if not path.exists():
+            continue
+        noise = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(noise):
+                loaded = portage.util.getconfig(
+                    str(path), tolerant=False, allow_sourcing=True, expand=values, recursive=True
+                )
+        except (portage.exception.PortageException, ValueError) as error:
+            said = noise.getvalue().strip() or str(error)
+            return MakeConf(values, found, f"{path}: {said}")
+        except OSError as error:
+            return MakeConf(values, found, f"{path}: {error.strerror}")
+        values.update(loaded or {})
+    return MakeConf(values, found)
+
+
+@dataclass(frozen=True)
+class ConfigRoot:
+    """What a portage configuration root says about repositories and profile.
+
+    ``repos`` are the configured repositories whose location exists;
+    ``profile`` is the selected profile as ``repo:path`` when it lies in one
+    of them (else None); ``problems`` are portage's own complaints (missing
+    repository locations, a dangling make.profile), one per line.
+    """
+
+    path: Path
+    repos: tuple[Repo, ...]
+    profile: str | None
+    problems: tuple[str, ...]
+
+
+def read_config_root(config_root: Path) -> ConfigRoot:
+    """Read ``config_root``'s repos.conf and make.profile with portage.config."""
+    portage = _import_portage()
+    messages = io.StringIO()
+    with contextlib.redirect_stderr(messages), contextlib.redirect_stdout(messages):
+        try:
+            settings = portage.config(
+                config_root=str(config_root), target_root=str(config_root),
+                env={k: v for k, v in os.environ.items() if k != "PORTAGE_REPOSITORIES"},
+            )
+        except (portage.exception.PortageException, OSError) as error:
+            raise XenmigError(
+                f"--config-root {config_root}: portage cannot read it: {error}"
+            ) from error
+    repos: list[Repo] = []
+    for repo in settings.repositories:
+        location = Path(repo.location) if repo.location else None
+        if location is None or not (location / "profiles").is_dir():
+            continue
+        masters = tuple(m.name for m in repo.masters or ())
+        repos.append(Repo(repo.name, location, masters))
+    profile = None
+    if settings.profile_path:
+        target = Path(settings.profile_path).resolve()
+        for repo in repos:
+            base = (repo.location / "profiles").resolve()
+            if target.is_relative_to(base) and target != base:
+                profile = f"{repo.name}:{target.relative_to(base)}"
+                break
+    problems = tuple(
+        line.strip(" !*\t") for line in messages.getvalue().splitlines() if line.strip(" !*\t")
+    )
+    return ConfigRoot(config_root, tuple(repos), profile, problems)
+
+
 @dataclass
 class PortageView:
     """An evaluation config root over ``repos`` with ``profile`` selected.
@@ -218,6 +305,30 @@ class PortageView:
             stderr=subprocess.STDOUT,
             check=False,
         )
+
+    def _portdb(self) -> Any:
+        if getattr(self, "_trees", None) is None:
+            portage = _import_portage()
+            self._trees = portage.create_trees(
+                config_root=str(self.root), target_root="/", env=self.env()
+            )
+        trees = self._trees
+        return trees[trees._target_eroot]["porttree"].dbapi
+
+    def match_all(self, atom: str) -> list[str]:
+        """Every cpv matching ``atom`` in the repositories, masked or not."""
+        return list(self._portdb().xmatch("match-all", atom))
+
+    def metadata(self, atom: str, keys: Sequence[str]) -> dict[str, str] | None:
+        """``keys`` of the highest version matching ``atom`` in any repository
+        (masked or not), or None when nothing matches."""
+        portage = _import_portage()
+        portdb = self._portdb()
+        matches = portdb.xmatch("match-all", atom)
+        if not matches:
+            return None
+        best = portage.best(matches)
+        return dict(zip(keys, portdb.aux_get(best, list(keys)), strict=True))
 
     def regen_metadata(self, repo_name: str, jobs: int = 2) -> None:
         """Regenerate ``metadata/md5-cache`` of a repository (egencache)."""

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xenmig.cache import cache_dir
-from xenmig.errors import XenmigError
-from xenmig.portage_view import Repo
+from xenmig.errors import UserError, XenmigError
+from xenmig.portage_view import Repo, read_config_root
 from xenmig.snapshot import replica
 from xenmig.snapshot.md5cache import iter_entries
 
@@ -34,6 +34,7 @@ SNAPSHOT = Path(__file__).parent / "snapshot" / "data" / "gentoo"
 SNAPSHOT_MAX_AGE = dt.timedelta(days=180)
 _SYSTEM_GENTOO = Path("/var/db/repos/gentoo")
 _SYSTEM_OVERLAY = Path("/var/db/repos") / OVERLAY_NAME
+_SYSTEM_CONFIG = Path("/etc/portage")
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,19 @@ class RepoSet:
     overlay: Repo
     uses_snapshot: bool
     warnings: tuple[str, ...] = ()
+    # further repositories of a configuration root, and its selected profile
+    others: tuple[Repo, ...] = ()
+    profile: str | None = None
 
     @property
-    def repos(self) -> tuple[Repo, Repo]:
-        return (self.gentoo, self.overlay)
+    def repos(self) -> tuple[Repo, ...]:
+        return (self.gentoo, self.overlay, *self.others)
+
+    @property
+    def source(self) -> str:
+        if self.uses_snapshot:
+            return f"embedded ::gentoo snapshot of {snapshot_date().isoformat()}"
+        return str(self.gentoo.location)
 
 
 def _repo_name(path: Path) -> str:
@@ -127,17 +137,45 @@ def overlay_replica(overlay: Path, into: Path) -> Path:
     return target
 
 
-def repo_set(today: dt.date | None = None) -> RepoSet:
-    """The repositories to evaluate, as described in the module docstring."""
-    overlay = find_overlay()
-    gentoo = find_gentoo()
-    if gentoo is not None:
-        return RepoSet(Repo("gentoo", gentoo), Repo(OVERLAY_NAME, overlay, ("gentoo",)), False)
+def snapshot_repo_set(
+    overlay: Path, today: dt.date | None = None, notes: tuple[str, ...] = ()
+) -> RepoSet:
+    """The embedded snapshot with the overlay replica of ``overlay``."""
     warning = snapshot_age_warning(today or dt.date.today())
     replica_dir = overlay_replica(overlay, cache_dir() / "replicas")
     return RepoSet(
         Repo("gentoo", SNAPSHOT),
         Repo(OVERLAY_NAME, replica_dir, ("gentoo",)),
         True,
-        (warning,) if warning else (),
+        notes + ((warning,) if warning else ()),
     )
+
+
+def repo_set(config_root: Path | None = None, today: dt.date | None = None) -> RepoSet:
+    """The repositories (and profile) to evaluate.
+
+    With ``config_root`` (``--config-root``), its repos.conf and make.profile
+    as portage reads them; without, the system's (``/``) when it has a
+    ::gentoo, else the embedded snapshot.  ``$XENMIG_GENTOO_REPO`` names a
+    ::gentoo checkout explicitly (it wins over both).
+    """
+    if config_root is not None and not (config_root / "etc/portage").is_dir():
+        raise UserError(f"--config-root {config_root}: no etc/portage there")
+    explicit = find_gentoo() if os.environ.get("XENMIG_GENTOO_REPO") else None
+    if explicit is not None:
+        overlay = Repo(OVERLAY_NAME, find_overlay(), ("gentoo",))
+        return RepoSet(Repo("gentoo", explicit), overlay, False)
+    if config_root is None and _SYSTEM_CONFIG.is_dir() and find_gentoo() is not None:
+        config_root = Path("/")
+    if config_root is None:
+        return snapshot_repo_set(find_overlay(), today, ())
+    config = read_config_root(config_root)
+    by_name = {repo.name: repo for repo in config.repos}
+    notes = tuple(f"{config_root}: {problem}" for problem in config.problems)
+    gentoo = by_name.get("gentoo")
+    if gentoo is None or not (gentoo.location / "eclass").is_dir():
+        notes += (f"{config_root}: no usable ::gentoo configured; using the embedded snapshot",)
+        return snapshot_repo_set(find_overlay(), today, notes)
+    overlay = by_name.get(OVERLAY_NAME) or Repo(OVERLAY_NAME, find_overlay(), ("gentoo",))
+    others = tuple(r for r in config.repos if r.name not in ("gentoo", OVERLAY_NAME))
+    return RepoSet(gentoo, overlay, False, notes, others, config.profile)

@@ -1,0 +1,56 @@
+"""One host from spec to files: evaluate the rules, then plan the writes.
+
+The CLI commands are thin layers over :func:`assess`: ``check`` prints the
+findings, ``render`` and ``apply`` carry out the planned changes, ``plan``
+turns the findings into migration steps.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xenmig.findings import Finding, Level
+from xenmig.portage_view import MakeConf, read_make_conf
+from xenmig.repos import RepoSet
+from xenmig.rules import Evaluation, evaluate
+from xenmig.rules.context import Context
+from xenmig.spec import HostSpec
+from xenmig.writer import FileChange, plan_writes
+
+
+@dataclass
+class Assessment:
+    spec: HostSpec
+    evaluation: Evaluation
+    changes: list[FileChange] = field(default_factory=list)
+    write_findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.evaluation.findings + self.write_findings
+
+    @property
+    def blocked(self) -> bool:
+        """Error findings: nothing may be written for this host."""
+        return any(f.level is Level.ERROR for f in self.findings)
+
+    @property
+    def pending(self) -> list[FileChange]:
+        return [c for c in self.changes if c.status != "identical"]
+
+
+def assess(spec: HostSpec, repos: RepoSet, root: Path | None = None) -> Assessment:
+    """Evaluate ``spec`` (against the host's configuration under ``root``
+    when given) and plan the writes into ``root``."""
+    make_conf = read_make_conf(root) if root is not None else MakeConf({}, ())
+    with tempfile.TemporaryDirectory(prefix="xenmig-eval-") as tmp:
+        ctx = Context(spec, repos, Path(tmp), root, make_conf)
+        evaluation = evaluate(ctx)
+    assessment = Assessment(spec, evaluation)
+    if root is not None and not evaluation.blocked:
+        assessment.changes, assessment.write_findings = plan_writes(
+            spec, root, evaluation.contributions
+        )
+    return assessment

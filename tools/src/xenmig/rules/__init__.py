@@ -1,0 +1,58 @@
+"""Rules: one module per topic of the migration.
+
+A rule is a function ``rule(ctx) -> Iterator[Finding | Contribution]``.
+:func:`evaluate` runs them in order: the checks that decide whether the host
+can be migrated in place, the rules that only read the spec, then the ones
+that ask portage's resolver with the contributions made so far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from xenmig.contributions import Contribution
+from xenmig.findings import Finding, Level
+from xenmig.rules.context import Context
+
+Rule = Callable[[Context], Iterator[Finding | Contribution]]
+
+
+@dataclass
+class Evaluation:
+    findings: list[Finding] = field(default_factory=list)
+    contributions: list[Contribution] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        """True when the host cannot be migrated in place (error findings)."""
+        return any(f.level is Level.ERROR for f in self.findings)
+
+    def take(self, results: Iterable[Finding | Contribution]) -> None:
+        for result in results:
+            if isinstance(result, Contribution):
+                if result not in self.contributions:
+                    self.contributions.append(result)
+            else:
+                self.findings.append(result)
+
+
+def evaluate(ctx: Context) -> Evaluation:
+    from xenmig.rules import arch, keywords, makeconf, ssp, udev, upgrade, use, xen_series
+
+    evaluation = Evaluation()
+    # Can the host be migrated in place at all?
+    for rule in (arch.check_arch, makeconf.check_make_conf, udev.check_kernel):
+        evaluation.take(rule(ctx))
+    if evaluation.blocked:
+        return evaluation
+    for rule in (xen_series.pin_series, use.route_flags, ssp.no_ssp_env, udev.pin_udev,
+                 upgrade.collision_protect):
+        evaluation.take(rule(ctx))
+    if evaluation.blocked:
+        return evaluation
+    ctx.contributions = tuple(evaluation.contributions)
+    evaluation.take(keywords.accept_keywords(ctx))
+    ctx.contributions = tuple(evaluation.contributions)
+    evaluation.take(keywords.verify(ctx))
+    return evaluation

@@ -1,0 +1,94 @@
+"""What a rule may look at: the spec, the repositories (through a portage
+view), the host's own portage configuration when a root is given, and the
+contributions made by earlier rules."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xenmig.contributions import MAKE_CONF, Contribution
+from xenmig.portage_view import MakeConf, PortageView
+from xenmig.repos import OVERLAY_NAME, RepoSet
+from xenmig.spec import HostSpec
+
+META = "app-emulation/xen-migration-meta"
+DOM0_PROFILES = {"amd64": f"{OVERLAY_NAME}:xen-dom0/amd64/23.0"}
+GENTOO_PROFILES = {
+    "amd64": "gentoo:default/linux/amd64/23.0",
+    "x86": "gentoo:default/linux/x86/23.0/i686",
+}
+# make.conf variables of the host that change what the resolver decides.
+RESOLVER_VARIABLES = ("USE", "ACCEPT_KEYWORDS", "ACCEPT_LICENSE")
+# The parts of the host's /etc/portage the resolver reads (besides make.conf).
+HOST_CONFIG = (
+    "package.accept_keywords", "package.keywords", "package.mask", "package.unmask",
+    "package.use", "package.env", "package.license", "env", "profile",
+)
+
+
+@dataclass
+class Context:
+    spec: HostSpec
+    repos: RepoSet
+    workdir: Path
+    # The host's root (``apply --root``); None when only the spec is evaluated.
+    root: Path | None = None
+    make_conf: MakeConf = field(default_factory=lambda: MakeConf({}, ()))
+    contributions: tuple[Contribution, ...] = ()
+    _counter: itertools.count[int] = field(default_factory=itertools.count)
+
+    @property
+    def host(self) -> str:
+        return self.spec.name
+
+    @property
+    def arch(self) -> str:
+        return self.spec.host.arch
+
+    @property
+    def make_conf_path(self) -> str | None:
+        return self.make_conf.paths[-1] if self.make_conf.paths else None
+
+    @property
+    def profile(self) -> str:
+        """The configuration root's profile when it has one, else the
+        overlay's dom0 profile for the arch, else ::gentoo's."""
+        if self.repos.profile is not None:
+            return self.repos.profile
+        return DOM0_PROFILES.get(self.arch, GENTOO_PROFILES[self.arch])
+
+    def view(self, extra: tuple[Contribution, ...] = ()) -> PortageView:
+        """A fresh evaluation config root: the host's own package.* files
+        (when a root is given) with the contributions so far (and ``extra``)
+        merged in exactly as ``apply`` would write them."""
+        from xenmig.writer import plan_writes, write
+
+        root = self.workdir / f"view-{next(self._counter)}"
+        settings = {k: v for k, v in self.make_conf.values.items() if k in RESOLVER_VARIABLES}
+        view = PortageView(root, self.repos.repos, self.profile, settings)
+        if self.root is not None:
+            for name in HOST_CONFIG:
+                _copy_tolerantly(self.root / "etc/portage" / name, root / "etc/portage" / name)
+        # make.conf contributions do not change what the resolver decides.
+        wanted = tuple(c for c in self.contributions + extra if c.target != MAKE_CONF)
+        changes, _ = plan_writes(self.spec, root, wanted)
+        write(changes, root / "etc/portage", fsync=False)
+        return view
+
+
+def _copy_tolerantly(source: Path, target: Path) -> None:
+    """Copy what can be read; what cannot is the writer's to report."""
+    try:
+        if source.is_dir():
+            shutil.copytree(source, target, symlinks=False, ignore_dangling_symlinks=True)
+        elif source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    except (OSError, shutil.Error):
+        pass
+    for path in [target, *target.rglob("*")] if target.is_dir() else [target]:
+        if path.exists():
+            path.chmod(0o755 if path.is_dir() else 0o644)

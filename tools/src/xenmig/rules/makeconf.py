@@ -1,0 +1,74 @@
+"""The host's make.conf, as portage reads it: what must change there.
+
+xenmig never edits make.conf text.  A change it needs is written as a
+managed file inside make.conf when that is a directory (portage reads the
+files there in order; xenmig's ``zz-xenmig`` comes last so that the change
+takes effect), and reported for the administrator otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xenmig.contributions import MAKE_CONF, Contribution
+from xenmig.findings import Finding, Level
+from xenmig.rules.context import Context
+
+
+class GlobalCollisionProtectOff(Finding):
+    """make.conf disables collision-protect for every package, as the
+    original migration did for its Xen 3.x upgrade.  xenmig scopes that to
+    the Xen packages (package.env) when upgrading from Xen 3.x; remove
+    ``-collision-protect`` from FEATURES in make.conf (a single file, which
+    xenmig does not edit)."""
+
+    level = Level.WARNING
+
+
+class CollisionProtectReenabled(Finding):
+    """make.conf (a directory) disables collision-protect for every
+    package; xenmig re-enables it in make.conf/zz-xenmig, read after the
+    administrator's files (FEATURES is incremental)."""
+
+    level = Level.INFO
+
+
+class MakeConfUnreadable(Finding):
+    """portage could not read the host's make.conf (the message has
+    portage's reason); xenmig went on without it."""
+
+    level = Level.WARNING
+
+
+def _collision_protect_off(features: str) -> bool:
+    state = None
+    for token in features.split():
+        if token in ("collision-protect", "-collision-protect", "-*"):
+            state = token
+    return state in ("-collision-protect", "-*")
+
+
+def check_make_conf(ctx: Context) -> Iterator[Finding | Contribution]:
+    path = ctx.make_conf_path
+    if path is None:
+        return
+    if ctx.make_conf.error:
+        yield MakeConfUnreadable(ctx.host, ctx.make_conf.error, path)
+        return
+    if not _collision_protect_off(ctx.make_conf.values.get("FEATURES", "")):
+        return
+    assert ctx.root is not None
+    if (ctx.root / "etc/portage" / MAKE_CONF).is_dir():
+        yield Contribution(
+            MAKE_CONF, 'FEATURES="${FEATURES} collision-protect"',
+            "collision-protect is scoped to the Xen packages (package.env), not global",
+        )
+        yield CollisionProtectReenabled(
+            ctx.host, "FEATURES: collision-protect re-enabled in make.conf/zz-xenmig", path,
+            "FEATURES",
+        )
+        return
+    yield GlobalCollisionProtectOff(
+        ctx.host, "FEATURES has -collision-protect for every package; remove it", path,
+        "FEATURES",
+    )

@@ -1,0 +1,42 @@
+"""In-place upgrades from a Xen 3.x-era install."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xenmig.contributions import ENV_NO_COLLISION_PROTECT, Contribution
+from xenmig.findings import Finding, Level
+from xenmig.rules.context import Context
+
+XEN_PACKAGES = ("app-emulation/xen", "app-emulation/xen-tools")
+
+
+class CollisionProtectScoped(Finding):
+    """Collision protection is off for the Xen packages only.
+
+    The original migration set FEATURES="-collision-protect" in make.conf
+    because portage saw every Xen file in /boot as a collision when
+    upgrading from Xen 3.x.  xenmig scopes that to app-emulation/xen and
+    xen-tools through package.env.  Remove the two package.env lines (apply
+    a spec without from_xen) once the upgrade is done."""
+
+    level = Level.INFO
+
+
+def collision_protect(ctx: Context) -> Iterator[Finding | Contribution]:
+    from_xen = ctx.spec.host.from_xen
+    if from_xen is None or from_xen.parts[0] != 3:
+        return
+    why = f"upgrade from Xen {from_xen}: files of the old Xen collide in /boot"
+    yield Contribution(
+        ENV_NO_COLLISION_PROTECT, 'FEATURES="-collision-protect -protect-owned"', why
+    )
+    env_name = ENV_NO_COLLISION_PROTECT.split("/", 1)[1]
+    for atom in XEN_PACKAGES:
+        yield Contribution("package.env", f"{atom} {env_name}", why)
+    yield CollisionProtectScoped(
+        ctx.host,
+        "collision-protect is off for app-emulation/xen and xen-tools only; remove that "
+        "once the upgrade is done (drop from_xen from the spec and apply)",
+        str(ctx.spec.path), "[host] from_xen",
+    )
