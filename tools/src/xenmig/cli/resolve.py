@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from xenmig.cli.common import add_config_root, repositories
 from xenmig.portage_view import PortageView, Resolution
-from xenmig.repos import repo_set
 
 DEFAULT_ATOM = "app-emulation/xen-migration-meta"
 DEFAULT_PROFILE = "xen-migration:xen-dom0/amd64/23.0"
@@ -22,7 +22,11 @@ DEFAULT_PROFILE = "xen-migration:xen-dom0/amd64/23.0"
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("resolve", help="print portage's merge list for the migration set")
     p.add_argument("atoms", nargs="*", default=[DEFAULT_ATOM], help=f"(default: {DEFAULT_ATOM})")
-    p.add_argument("--profile", default=DEFAULT_PROFILE, help="repo:path of the profile")
+    p.add_argument(
+        "--profile",
+        help=f"repo:path of the profile (default: the config root's, else {DEFAULT_PROFILE})",
+    )
+    add_config_root(p)
     p.set_defaults(func=run)
 
 
@@ -38,12 +42,11 @@ def format_resolution(resolution: Resolution, source: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    repos = repo_set()
-    for warning in repos.warnings:
-        print(f"xenmig: warning: {warning}")
-    source = "embedded ::gentoo snapshot" if repos.uses_snapshot else str(repos.gentoo.location)
+    repos = repositories(args)
+    source = repos.source
     with tempfile.TemporaryDirectory(prefix="xenmig-resolve-") as tmp:
-        view = PortageView(Path(tmp), repos.repos, args.profile)
+        profile = args.profile or repos.profile or DEFAULT_PROFILE
+        view = PortageView(Path(tmp), repos.repos, profile)
         resolution = view.resolve(args.atoms)
     if not resolution.merge_list:
         print(resolution.problems)

@@ -1,0 +1,35 @@
+"""The host-spec reference page (docs/host-spec.md), generated from the
+settings table and the finding classes so that it cannot drift from them."""
+
+from __future__ import annotations
+
+import inspect
+
+from xenmig.blocks import templates
+from xenmig.findings import all_finding_classes
+from xenmig.spec.settings import REQUIRED, SECTIONS, SETTINGS
+
+
+def _default(value: object) -> str:
+    if value is REQUIRED:
+        return "required"
+    if value is None or value == ():
+        return "unset"
+    return f"`{value}`"
+
+
+def _doc(cls: type) -> str:
+    return " ".join(inspect.cleandoc(cls.__doc__ or "").split())
+
+
+def host_spec_reference() -> str:
+    sections = [
+        (section, [s for s in SETTINGS if s.section == section]) for section in SECTIONS
+    ]
+    findings = [
+        (cls.__name__, str(cls.level), _doc(cls), cls.__module__.removeprefix("xenmig."))
+        for cls in all_finding_classes()
+    ]
+    return templates().get_template("host-spec.md.j2").render(
+        sections=sections, findings=findings, default=_default
+    )

@@ -1,0 +1,249 @@
+"""``xenmig plan``: the ordered migration steps of a host.
+
+A host that can be migrated in place gets the in-place steps; a host with
+error findings (32-bit, a 2.6 kernel) is reinstalled as amd64: xenmig
+derives the new host's spec from the old one (:func:`reinstall_spec`),
+evaluates it as well and plans the reinstall around it.  Every step names
+the findings it acts on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from xenmig.findings import Finding, Level
+from xenmig.host import Assessment
+from xenmig.rules import arch, udev
+from xenmig.rules.context import DOM0_PROFILES
+from xenmig.spec import HostSpec, Version
+from xenmig.spec.model import HostSection, PortageSection
+
+# The dom0 kernel series of a reinstalled host: the overlay's xen-sources
+# and the stable dist-kernel series.
+REINSTALL_KERNEL = Version("6.12")
+REINSTALL_CHOST = "x86_64-pc-linux-gnu"
+# Compiler flags that only make sense on 32-bit x86 (dropped on amd64):
+# -mno-tls-direct-seg-refs was the Xen 3 advice for 32-bit PV (TLS segment
+# trapping); -march values of 32-bit CPUs are replaced by the x86-64 baseline.
+_X86_ONLY_FLAGS = ("-mno-tls-direct-seg-refs", "-m32")
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    commands: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()
+    note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class HostPlan:
+    host: str
+    mode: str  # "in-place" | "reinstall"
+    steps: tuple[Step, ...]
+    reinstall_spec: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "host": self.host, "mode": self.mode,
+            "steps": [s.as_json() for s in self.steps],
+            "reinstall_spec": self.reinstall_spec,
+        }
+
+
+def _amd64_cflags(cflags: str | None) -> str | None:
+    if cflags is None:
+        return None
+    kept = []
+    for flag in cflags.split():
+        if flag in _X86_ONLY_FLAGS:
+            continue
+        if flag.startswith(("-march=", "-mtune=")) and flag.split("=", 1)[1] != "native":
+            flag = flag.split("=", 1)[0] + "=x86-64"
+        kept.append(flag)
+    return " ".join(kept)
+
+
+def reinstall_spec(spec: HostSpec) -> HostSpec:
+    """The amd64 host that replaces ``spec``'s host (same name, guests and
+    storage; a current kernel; no in-place upgrade state)."""
+    host = dataclasses.replace(
+        spec.host, arch="amd64", kernel=REINSTALL_KERNEL, from_xen=None
+    )
+    portage = dataclasses.replace(
+        spec.portage,
+        cflags=_amd64_cflags(spec.portage.cflags),
+        cxxflags=_amd64_cflags(spec.portage.cxxflags),
+        chost=REINSTALL_CHOST if spec.portage.chost else None,
+    )
+    path = spec.path.with_name(f"{spec.path.stem}-amd64{spec.path.suffix}")
+    return HostSpec(path, host, portage)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, Version):
+        return f'"{value}"'
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(value)
+
+
+def spec_toml(spec: HostSpec) -> str:
+    """``spec`` as host-spec TOML (the settings that are set)."""
+    out = []
+    for section in (spec.host, spec.portage):
+        name = "host" if isinstance(section, HostSection) else "portage"
+        assert isinstance(section, HostSection | PortageSection)
+        out.append(f"[{name}]")
+        for item in dataclasses.fields(section):
+            value = getattr(section, item.name)
+            if value is None or value == ():
+                continue
+            out.append(f"{item.name} = {_toml_value(value)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _names(findings: list[Finding], *classes: type[Finding]) -> tuple[str, ...]:
+    """Names of ``findings`` (only those of ``classes`` when given)."""
+    wanted = {c.__name__ for c in classes} if classes else None
+    return tuple(dict.fromkeys(
+        f.name for f in findings if wanted is None or f.name in wanted
+    ))
+
+
+def _by_level(findings: list[Finding], level: Level) -> list[Finding]:
+    return [f for f in findings if f.level is level]
+
+
+def in_place_steps(assessment: Assessment) -> list[Step]:
+    spec = assessment.spec
+    findings = assessment.findings
+    names = {f.name for f in findings}
+    steps = [
+        Step(
+            "Add the xen-migration repository and select its dom0 profile",
+            ("eselect repository add xen-migration git "
+             "https://github.com/xen-migration/xen-migration.git",
+             "emaint sync --repo xen-migration",
+             f"eselect profile set {DOM0_PROFILES['amd64']}"),
+        ),
+        Step(
+            "Review, then apply the portage configuration",
+            (f"xenmig apply {spec.path} --root / --dry-run --diff",
+             f"xenmig apply {spec.path} --root /"),
+            _names([f for f in findings if f.level is not Level.ERROR]),
+        ),
+    ]
+    if "GlibcFiltersSspItself" in names:
+        steps.append(Step(
+            "Rebuild the packages that must not use stack protection first",
+            (" ".join(
+                ["emerge --oneshot", *dict.fromkeys(("sys-libs/glibc", *spec.portage.no_ssp))]
+            ),),
+            ("GlibcFiltersSspItself",),
+        ))
+    steps.append(Step(
+        "Update the system and install the Xen stack",
+        ("emerge --ask --update --deep --newuse @world",
+         "emerge --ask app-emulation/xen-migration-meta"),
+        _names([f for f in findings if f.name in (
+            "TestingKeywordNeeded", "XenSeriesPinned", "UdevPinned", "CollisionProtectScoped")]),
+    ))
+    steps.append(Step(
+        "Build the dom0 kernel and add a GRUB entry for Xen, keeping a non-Xen fallback",
+        ("grub-mkconfig -o /boot/grub/grub.cfg",),
+        note="kernel fragments and boot configuration: see the kernel and boot commands",
+    ))
+    steps.append(Step("Reboot into Xen and check the host", ("xl info", "xl list")))
+    if "CollisionProtectScoped" in names:
+        steps.append(Step(
+            "Re-enable collision protection for the Xen packages",
+            (f"xenmig apply {spec.path} --root /",),
+            ("CollisionProtectScoped",),
+            f"first remove from_xen from {spec.path}",
+        ))
+    if "UdevPinned" in names:
+        steps.append(Step(
+            "After the dom0 kernel upgrade, drop the udev pin",
+            (f"xenmig apply {spec.path} --root /",),
+            ("UdevPinned",),
+            f"first set the new version as [host] kernel in {spec.path}",
+        ))
+    return steps
+
+
+def reinstall_steps(old: Assessment, new: Assessment, new_spec: HostSpec) -> list[Step]:
+    blocking = _names(_by_level(old.findings, Level.ERROR))
+    storage = ", ".join(old.spec.host.storage) or "the host's storage controllers"
+    return [
+        Step(
+            "Write the spec of the reinstalled amd64 host",
+            (f"xenmig check {new_spec.path}",),
+            blocking,
+            f"the host cannot be migrated in place; write {new_spec.path} as shown below "
+            "and review -march and the kernel",
+        ),
+        Step(
+            "Render the new host's portage configuration",
+            (f"xenmig render {new_spec.path} --out rendered/",),
+            _names(new.findings),
+        ),
+        Step(
+            "Install Gentoo amd64 (stage3) on the replacement system, with the rendered "
+            "/etc/portage, the xen-migration repository and profile",
+            ("eselect repository add xen-migration git "
+             "https://github.com/xen-migration/xen-migration.git",
+             f"eselect profile set {DOM0_PROFILES['amd64']}",
+             "emerge --ask app-emulation/xen-migration-meta"),
+            _names(new.findings, arch.Dom0Is32Bit, arch.Userland32Bit),
+        ),
+        Step(
+            f"Build the dom0 kernel (>= {REINSTALL_KERNEL}) with the drivers for {storage}, "
+            "and boot Xen from GRUB 2 with a non-Xen fallback entry",
+            findings=_names(old.findings, udev.KernelTooOldForGlibc, udev.NoUdevForKernel),
+        ),
+        Step(
+            "Convert the guests: xm configuration to xl, 32-bit PV guests need PAE kernels",
+            findings=_names([f for f in new.findings if f.name == "FlagReplaced"]),
+        ),
+        Step("Move the guests' disks to the new host (LVM volumes or images), and the bridges"),
+        Step(
+            "Cut over guest by guest: shut down on the old host, final sync, xl create on "
+            "the new host; keep the old host until every guest runs",
+        ),
+    ]
+
+
+def plan_host(old: Assessment, reinstalled: Assessment | None) -> HostPlan:
+    if reinstalled is None:
+        return HostPlan(old.spec.name, "in-place", tuple(in_place_steps(old)))
+    new_spec = reinstalled.spec
+    return HostPlan(
+        old.spec.name, "reinstall",
+        tuple(reinstall_steps(old, reinstalled, new_spec)),
+        spec_toml(new_spec),
+    )
+
+
+def format_plan(plan: HostPlan) -> str:
+    lines = [f"== {plan.host}: {plan.mode}"]
+    for number, step in enumerate(plan.steps, 1):
+        lines.append(f"{number}. {step.title}")
+        lines += [f"     $ {command}" for command in step.commands]
+        if step.note:
+            lines.append(f"     ({step.note})")
+        if step.findings:
+            lines.append(f"     findings: {', '.join(step.findings)}")
+    if plan.reinstall_spec:
+        lines.append("reinstall spec:")
+        lines += [f"  {line}" if line else "" for line in plan.reinstall_spec.splitlines()]
+    return "\n".join(lines)
+
