@@ -24,6 +24,7 @@ import os
 import pwd
 import subprocess
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -309,9 +310,11 @@ class PortageView:
     def _portdb(self) -> Any:
         if getattr(self, "_trees", None) is None:
             portage = _import_portage()
-            self._trees = portage.create_trees(
-                config_root=str(self.root), target_root="/", env=self.env()
-            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._trees = portage.create_trees(
+                    config_root=str(self.root), target_root="/", env=self.env()
+                )
         trees = self._trees
         return trees[trees._target_eroot]["porttree"].dbapi
 
@@ -351,23 +354,34 @@ class PortageView:
         from _emerge.create_depgraph_params import create_depgraph_params
         from _emerge.depgraph import backtrack_depgraph
 
-        config = load_emerge_config(env=self.env())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            config = load_emerge_config(env=self.env())
         trees = config.trees
         settings = trees[trees._target_eroot]["vartree"].settings
         options: dict[str, Any] = {"--pretend": True, "--autounmask": True}
         params = create_depgraph_params(options, None)
         noise, elog = portage.util.noiselimit, _emerge.emergelog._disable
+        color = portage.output.havecolor
         problems = io.StringIO()
         try:
             portage.util.noiselimit = -2
+            portage.output.havecolor = 0
             _emerge.emergelog._disable = True
-            with contextlib.redirect_stdout(problems), contextlib.redirect_stderr(problems):
+            with contextlib.redirect_stdout(problems), contextlib.redirect_stderr(problems), \
+                    warnings.catch_warnings():
+                # e.g. "package.keywords is deprecated" about the evaluation root
+                warnings.simplefilter("ignore")
                 success, graph, _ = backtrack_depgraph(
                     settings, trees, options, params, None, list(atoms), None
                 )
                 graph._show_merge_list()
+                if not success:
+                    portage.util.noiselimit = 0
+                    graph.display_problems()
         finally:
             portage.util.noiselimit, _emerge.emergelog._disable = noise, elog
+            portage.output.havecolor = color
         return _resolution(graph, settings["ARCH"], success, problems.getvalue())
 
 

@@ -203,7 +203,7 @@ def reinstall_steps(old: Assessment, new: Assessment, new_spec: HostSpec) -> lis
              "https://github.com/xen-migration/xen-migration.git",
              f"eselect profile set {DOM0_PROFILES['amd64']}",
              "emerge --ask app-emulation/xen-migration-meta"),
-            _names(new.findings, arch.Dom0Is32Bit, arch.Userland32Bit),
+            _names(old.findings, arch.Dom0Is32Bit, arch.UserlandNotAmd64),
         ),
         Step(
             f"Build the dom0 kernel (>= {REINSTALL_KERNEL}) with the drivers for {storage}, "

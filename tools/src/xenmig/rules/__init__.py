@@ -42,7 +42,8 @@ def evaluate(ctx: Context) -> Evaluation:
 
     evaluation = Evaluation()
     # Can the host be migrated in place at all?
-    for rule in (arch.check_arch, makeconf.check_make_conf, udev.check_kernel):
+    for rule in (arch.check_arch, makeconf.check_make_conf, makeconf.check_host_config,
+                 udev.check_kernel):
         evaluation.take(rule(ctx))
     if evaluation.blocked:
         return evaluation

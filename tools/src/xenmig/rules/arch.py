@@ -22,12 +22,20 @@ class Dom0Is32Bit(Finding):
     level = Level.ERROR
 
 
-class Userland32Bit(Finding):
-    """The spec says amd64 but CHOST is a 32-bit triplet: the installed
-    userland is i686, and portage cannot switch CHOST across architectures
-    in place.  Reinstall as amd64 (``xenmig plan``)."""
+class UserlandNotAmd64(Finding):
+    """The spec says amd64 but CHOST is not an x86_64 triplet: the installed
+    userland is another architecture (i686 on the hosts of the original
+    migration), and portage cannot switch CHOST across architectures in
+    place.  Reinstall as amd64 (``xenmig plan``)."""
 
     level = Level.ERROR
+
+
+class ChostMismatch(Finding):
+    """The spec's [portage] chost differs from CHOST in the host's
+    make.conf; xenmig goes by the spec.  Fix whichever is wrong."""
+
+    level = Level.WARNING
 
 
 def check_arch(ctx: Context) -> Iterator[Finding]:
@@ -40,11 +48,17 @@ def check_arch(ctx: Context) -> Iterator[Finding]:
             str(spec.path), "[host] arch",
         )
         return
-    chost = spec.portage.chost or ctx.make_conf.values.get("CHOST")
+    installed = ctx.make_conf.values.get("CHOST")
+    if spec.portage.chost and installed and installed != spec.portage.chost:
+        yield ChostMismatch(
+            ctx.host, f"spec says {spec.portage.chost}, {ctx.make_conf_path} says {installed}",
+            str(spec.path), "[portage] chost",
+        )
+    chost = spec.portage.chost or installed
     if chost and not chost.startswith("x86_64-"):
         where = (str(spec.path), "[portage] chost") if spec.portage.chost else (
             ctx.make_conf_path, "CHOST")
-        yield Userland32Bit(
-            ctx.host, f"CHOST {chost} is not x86_64: the userland is 32-bit; reinstall as amd64",
+        yield UserlandNotAmd64(
+            ctx.host, f"CHOST {chost} is not x86_64: the userland is not amd64; reinstall as amd64",
             *where,
         )

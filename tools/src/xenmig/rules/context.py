@@ -60,16 +60,19 @@ class Context:
             return self.repos.profile
         return DOM0_PROFILES.get(self.arch, GENTOO_PROFILES[self.arch])
 
-    def view(self, extra: tuple[Contribution, ...] = ()) -> PortageView:
+    def view(
+        self, extra: tuple[Contribution, ...] = (), *, host_config: bool = True
+    ) -> PortageView:
         """A fresh evaluation config root: the host's own package.* files
-        (when a root is given) with the contributions so far (and ``extra``)
-        merged in exactly as ``apply`` would write them."""
+        (when a root is given, unless ``host_config`` is false) with the
+        contributions so far (and ``extra``) merged in exactly as ``apply``
+        would write them."""
         from xenmig.writer import plan_writes, write
 
         root = self.workdir / f"view-{next(self._counter)}"
         settings = {k: v for k, v in self.make_conf.values.items() if k in RESOLVER_VARIABLES}
         view = PortageView(root, self.repos.repos, self.profile, settings)
-        if self.root is not None:
+        if self.root is not None and host_config:
             for name in HOST_CONFIG:
                 _copy_tolerantly(self.root / "etc/portage" / name, root / "etc/portage" / name)
         # make.conf contributions do not change what the resolver decides.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from xenmig import depstring
 from xenmig.contributions import Contribution
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import META, Context
@@ -33,23 +34,44 @@ class TestingKeywordNeeded(Finding):
 
 class UseChangeFromResolver(Finding):
     """Portage's resolver needed a USE change the routing did not make (a
-    USE dependency of the migration set); it is written to package.use."""
+    USE dependency of the migration set, often against a flag the host's own
+    configuration turns off); it is written to package.use, for the package
+    rather than the version so that it survives upgrades."""
 
     level = Level.INFO
 
 
 class MigrationSetUnresolvable(Finding):
     """With every contribution in place, portage's resolver still cannot
-    install the migration set without further changes (listed)."""
+    install the migration set (portage's own explanation is in the
+    message), even without the host's own package.* configuration."""
 
     level = Level.ERROR
+
+
+class HostConfigBlocksResolution(Finding):
+    """xenmig's contributions resolve the migration set on their own, but
+    together with the host's own package.* configuration portage finds no
+    solution in one go (e.g. xen-tools[system-qemu] and qemu[xen] form a
+    build cycle that needs two emerge runs).  xenmig still writes its part;
+    the message has portage's explanation and suggested way out."""
+
+    level = Level.WARNING
+
+
+def summary(problems: str, limit: int = 12) -> str:
+    """The end of portage's explanation, on one line per sentence."""
+    lines = [line.strip() for line in problems.splitlines() if line.strip()]
+    return " / ".join(lines[-limit:])
 
 
 def accept_keywords(ctx: Context) -> Iterator[Finding | Contribution]:
     resolution = ctx.view().resolve([META])
     for change in resolution.use_changes:
-        yield Contribution("package.use", change, "USE dependencies of the migration set")
-        yield UseChangeFromResolver(ctx.host, f"package.use: {change}")
+        atom, flags = change.split(" ", 1)
+        line = f"{depstring.atom_cp(atom)} {flags}"
+        yield Contribution("package.use", line, "USE dependencies of the migration set")
+        yield UseChangeFromResolver(ctx.host, f"package.use: {line} (needed by {atom[1:]})")
     for change in resolution.keyword_changes:
         atom, keyword = change.split()
         if keyword == "**":
@@ -61,6 +83,18 @@ def accept_keywords(ctx: Context) -> Iterator[Finding | Contribution]:
 
 def verify(ctx: Context) -> Iterator[Finding]:
     resolution = ctx.view().resolve([META])
-    if not resolution.success:
-        still = "; ".join(resolution.changes) or resolution.problems.strip()[-300:]
-        yield MigrationSetUnresolvable(ctx.host, f"{META} does not resolve: {still}")
+    if resolution.success:
+        return
+    if ctx.root is not None and ctx.view(host_config=False).resolve([META]).success:
+        if resolution.changes:
+            why = (f"it still needs {'; '.join(resolution.changes)}, which the host's own "
+                   "files (read after xenmig's) override")
+        else:
+            why = summary(resolution.problems)
+        yield HostConfigBlocksResolution(
+            ctx.host, f"with the host's package.* files, {META} does not resolve: {why}",
+            str(ctx.root / "etc/portage"),
+        )
+        return
+    still = "; ".join(resolution.changes) or summary(resolution.problems)
+    yield MigrationSetUnresolvable(ctx.host, f"{META} does not resolve: {still}")

@@ -40,6 +40,26 @@ class MakeConfUnreadable(Finding):
     level = Level.WARNING
 
 
+class DeprecatedPackageKeywords(Finding):
+    """The host has /etc/portage/package.keywords, the name portage
+    deprecated for package.accept_keywords.  Portage still reads both;
+    xenmig writes package.accept_keywords and leaves package.keywords alone
+    (rename it when convenient)."""
+
+    level = Level.INFO
+
+
+def check_host_config(ctx: Context) -> Iterator[Finding]:
+    if ctx.root is None:
+        return
+    old = ctx.root / "etc/portage/package.keywords"
+    if old.exists():
+        yield DeprecatedPackageKeywords(
+            ctx.host, "package.keywords is deprecated; xenmig writes package.accept_keywords",
+            str(old),
+        )
+
+
 def _collision_protect_off(features: str) -> bool:
     state = None
     for token in features.split():

@@ -18,7 +18,7 @@ class Version:
     text: str
 
     def __post_init__(self) -> None:
-        if not _VERSION_RE.match(self.text):
+        if not _VERSION_RE.fullmatch(self.text):
             raise ValueError(f"not a version like 6.12 or 2.6.18: {self.text!r}")
 
     @property

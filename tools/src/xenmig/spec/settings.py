@@ -24,7 +24,16 @@ _MODULE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # A compiler flag: starts with "-", then characters that never need quoting.
 _CFLAG_RE = re.compile(r"^-[A-Za-z0-9_=.,+:/-]+$")
 _CHOST_RE = re.compile(r"^[a-z0-9_]+(-[a-z0-9_.]+){2,3}$")
-_ATOM_CHARS_RE = re.compile(r"^[A-Za-z0-9<>=~!/._+:*-]+$")
+# A package atom as the user configuration files take it (PMS names:
+# category and package names never start with "-", "." or "+"); no
+# blockers, wildcards or USE dependencies.
+_ATOM_RE = re.compile(
+    r"^(?:[<>]=?|=|~)?"
+    r"[A-Za-z0-9_][A-Za-z0-9+_.-]*/[A-Za-z0-9_][A-Za-z0-9+_-]*"
+    r"(?:-[0-9][A-Za-z0-9._-]*\*?)?"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9+_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9+_.-]*)?)?"
+    r"(?:::[A-Za-z0-9_][A-Za-z0-9_-]*)?$"
+)
 ARCHES = ("amd64", "x86")
 
 
@@ -52,7 +61,7 @@ def _string_list(value: Any) -> list[str]:
 
 def parse_name(value: Any) -> str:
     text = _string(value)
-    if not _NAME_RE.match(text):
+    if not _NAME_RE.fullmatch(text):
         raise ValueError(f"{text!r}: must match [a-z0-9][a-z0-9-]{{0,62}} (it names files)")
     return text
 
@@ -75,25 +84,27 @@ def parse_optional_version(value: Any) -> Version | None:
 def parse_modules(value: Any) -> tuple[str, ...]:
     names = _string_list(value)
     for name in names:
-        if not _MODULE_RE.match(name):
+        if not _MODULE_RE.fullmatch(name):
             raise ValueError(f"{name!r}: not a kernel module name")
     return tuple(names)
 
 
 def parse_cflags(value: Any) -> str:
     text = _string(value)
-    tokens = text.split()
+    tokens = [token for token in text.split(" ") if token]
     if not tokens:
         raise ValueError("empty")
     for token in tokens:
-        if not _CFLAG_RE.match(token):
-            raise ValueError(f"{token!r}: not a compiler flag (no quotes, $, ; or spaces inside)")
+        if not _CFLAG_RE.fullmatch(token) or ".." in token:
+            raise ValueError(
+                f"{token!r}: not a compiler flag (no quotes, $, ;, .., tabs or newlines)"
+            )
     return " ".join(tokens)
 
 
 def parse_chost(value: Any) -> str:
     text = _string(value)
-    if not _CHOST_RE.match(text):
+    if not _CHOST_RE.fullmatch(text):
         raise ValueError(f"{text!r}: not a target triplet like x86_64-pc-linux-gnu")
     return text
 
@@ -101,7 +112,7 @@ def parse_chost(value: Any) -> str:
 def parse_flags(value: Any) -> tuple[str, ...]:
     flags = _string_list(value)
     for flag in flags:
-        if not _FLAG_RE.match(flag):
+        if not _FLAG_RE.fullmatch(flag):
             raise ValueError(f"{flag!r}: not a USE flag")
     return tuple(flags)
 
@@ -109,7 +120,7 @@ def parse_flags(value: Any) -> tuple[str, ...]:
 def parse_atoms(value: Any) -> tuple[str, ...]:
     atoms = _string_list(value)
     for atom in atoms:
-        if atom.startswith("!") or not _ATOM_CHARS_RE.match(atom):
+        if not _ATOM_RE.fullmatch(atom) or "/../" in f"/{atom}/":
             raise ValueError(f"{atom!r}: not a package atom")
         try:
             depstring.atom_cp(atom)
