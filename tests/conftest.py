@@ -16,9 +16,17 @@ os.environ["XENMIG_CACHE_DIR"] = str(_CACHE / "cache")
 os.environ.pop("PORTAGE_OVERRIDE_EPREFIX", None)
 
 from tests.support.gentoo import Lab, make_lab  # noqa: E402
+from xenmig import repos  # noqa: E402
+from xenmig.repos import RepoSet  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """The overlay in place, over a test copy of the snapshot with eclass doubles."""
     yield make_lab(tmp_path_factory.mktemp("lab"))
+
+
+@pytest.fixture(scope="session")
+def snapshot_repos() -> RepoSet:
+    """The embedded default: the shipped snapshot and the overlay replica."""
+    return repos.snapshot_repo_set(repos.find_overlay(), today=repos.snapshot_date())

@@ -26,7 +26,7 @@ def test_repo_set_falls_back_to_the_snapshot(
     monkeypatch.delenv("XENMIG_GENTOO_REPO", raising=False)
     monkeypatch.setattr(repos, "_SYSTEM_GENTOO", tmp_path / "no-gentoo")
     monkeypatch.setenv("XENMIG_CACHE_DIR", str(tmp_path / "cache"))
-    chosen = repos.repo_set(repos.snapshot_date())
+    chosen = repos.repo_set(today=repos.snapshot_date())
     assert chosen.uses_snapshot and chosen.gentoo.location == repos.SNAPSHOT
     assert chosen.warnings == ()
     replica = chosen.overlay.location
@@ -34,7 +34,7 @@ def test_repo_set_falls_back_to_the_snapshot(
     ebuild = replica / "app-emulation/xen-migration-meta/xen-migration-meta-0.1.ebuild"
     assert 'KEYWORDS="~amd64"' in ebuild.read_text()
     # unchanged overlay -> the same replica is reused
-    assert repos.repo_set(repos.snapshot_date()).overlay.location == replica
+    assert repos.repo_set(today=repos.snapshot_date()).overlay.location == replica
 
 
 def test_a_configured_gentoo_must_be_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

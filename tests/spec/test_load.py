@@ -1,0 +1,165 @@
+"""Loading host specs: the table of settings, and typed errors only."""
+
+from __future__ import annotations
+
+import contextlib
+import string
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.support.fleet import FLEET
+from tests.support.specs import BASE, toml, write_spec
+from xenmig.errors import UserError
+from xenmig.spec import Version, load_spec
+from xenmig.spec.settings import SETTINGS
+
+FUZZ = settings(max_examples=300, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+# What must never reach a file name or a configuration line.
+INJECTIONS = ["\n", "\r", "#", "../", ";", "$", "`", "|", "&", "'", '"', " ", "\t", "\\", "\x00"]
+
+
+def test_every_fleet_spec_loads() -> None:
+    for path in sorted(FLEET.glob("*.toml")):
+        spec = load_spec(path)
+        assert spec.name == path.stem
+
+
+def test_defaults_and_types(tmp_path: Path) -> None:
+    spec = load_spec(write_spec(tmp_path))
+    assert spec.host.kernel == Version("6.12") and spec.host.from_xen is None
+    assert spec.portage.use == () and spec.portage.cflags is None
+
+
+def test_legacy_versions_compare_numerically() -> None:
+    assert Version("2.6.18") < Version("2.6.21") < Version("3.2") < Version("5.4") < Version("5.10")
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "reason"),
+    [
+        ("host", "name", "Xen01", "must match"),
+        ("host", "name", "../xen01", "must match"),
+        ("host", "arch", "arm64", "must be one of amd64, x86"),
+        ("host", "xen", "4", "not a version"),
+        ("host", "kernel", 6.12, "expected a string, got float"),
+        ("host", "storage", "megaraid_sas", "expected a list of strings"),
+        ("portage", "use", ["flask", "py grub"], "not a USE flag"),
+        ("portage", "no_ssp", ["*/*"], "not a package atom"),
+        ("portage", "chost", "i686", "not a target triplet"),
+        ("portage", "cflags", "", "empty"),
+    ],
+)
+def test_errors_name_file_section_and_key(
+    tmp_path: Path, section: str, key: str, value: Any, reason: str
+) -> None:
+    path = write_spec(tmp_path, "t1", **{section: {key: value}})
+    with pytest.raises(UserError) as raised:
+        load_spec(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: [{section}] {key}: ")
+    assert reason in message
+    assert raised.value.exit_status == 2
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe[host]", b"", b"[host]\nname = 1\n", b"host = 1\n"])
+def test_unusual_files(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "odd.toml"
+    path.write_bytes(content)
+    with pytest.raises(UserError, match=str(path)):
+        load_spec(path)
+
+
+def test_unreadable_paths(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="cannot read"):
+        load_spec(tmp_path / "missing.toml")
+    with pytest.raises(UserError, match="cannot read"):
+        load_spec(tmp_path)
+
+
+# -- property-based fuzzing ---------------------------------------------------
+
+scalars = st.one_of(
+    st.text(max_size=20), st.integers(), st.floats(allow_nan=False), st.booleans(),
+    st.sampled_from(["amd64", "x86", "4.20", "2.6.18", "sys-libs/glibc", "-O2 -pipe"]),
+)
+values = st.one_of(scalars, st.lists(scalars, max_size=4))
+keys = st.one_of(st.sampled_from([s.key for s in SETTINGS]), st.text(min_size=1, max_size=8))
+tables = st.dictionaries(keys, values, max_size=8)
+documents = st.dictionaries(
+    st.one_of(st.sampled_from(["host", "portage"]), st.text(min_size=1, max_size=8)),
+    tables, max_size=3,
+)
+
+
+def _toml_or_none(data: dict[str, dict[str, Any]]) -> str | None:
+    try:
+        return toml(data)
+    except TypeError:
+        return None
+
+
+@FUZZ
+@given(documents)
+def test_random_documents_give_a_spec_or_a_user_error(
+    tmp_path_factory: pytest.TempPathFactory, data: dict[str, dict[str, Any]]
+) -> None:
+    text = _toml_or_none(data)
+    if text is None:
+        return
+    path = tmp_path_factory.mktemp("fuzz") / "spec.toml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        load_spec(path)
+    except UserError as error:
+        assert str(error).startswith(f"{path}: ")
+
+
+@FUZZ
+@given(st.binary(max_size=200))
+def test_random_bytes_give_a_spec_or_a_user_error(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    path = tmp_path_factory.mktemp("bytes") / "spec.toml"
+    path.write_bytes(data)
+    with contextlib.suppress(UserError):
+        load_spec(path)
+
+
+STRING_SETTINGS = [
+    ("host", "name", "xen01"), ("host", "xen", "4.20"), ("host", "kernel", "6.12"),
+    ("portage", "chost", "x86_64-pc-linux-gnu"), ("portage", "cflags", "-O2"),
+]
+LIST_SETTINGS = [
+    ("host", "storage", "ahci"), ("portage", "use", "flask"),
+    ("portage", "no_ssp", "sys-libs/glibc"),
+]
+
+
+@FUZZ
+@given(
+    st.sampled_from(STRING_SETTINGS + LIST_SETTINGS),
+    st.sampled_from(INJECTIONS),
+    st.text(alphabet=string.ascii_letters + string.digits, max_size=6),
+    st.booleans(),
+)
+def test_injection_characters_are_rejected(
+    tmp_path_factory: pytest.TempPathFactory,
+    setting: tuple[str, str, str], injection: str, tail: str, prefix: bool,
+) -> None:
+    section, key, valid = setting
+    if key == "cflags" and injection == " ":
+        return  # cflags is a space-separated list of flags
+    bad = f"{injection}{valid}{tail}" if prefix else f"{valid}{injection}{tail}"
+    value: Any = [bad] if (section, key, valid) in LIST_SETTINGS else bad
+    directory = tmp_path_factory.mktemp("inject")
+    data = {s: dict(t) for s, t in BASE.items()}
+    data[section] = {**data[section], key: value}
+    path = directory / "spec.toml"
+    path.write_text(toml(data), encoding="utf-8")
+    with pytest.raises(UserError, match=rf"\[{section}\] {key}: "):
+        load_spec(path)

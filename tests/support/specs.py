@@ -1,0 +1,57 @@
+"""Writing host specs for tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+BASE: dict[str, dict[str, Any]] = {
+    "host": {"name": "t1", "arch": "amd64", "xen": "4.20", "kernel": "6.12"},
+    "portage": {},
+}
+
+
+def _char(c: str) -> str:
+    """One character in a TOML basic string."""
+    if c in '"\\':
+        return "\\" + c
+    if ord(c) < 0x20 or ord(c) == 0x7F or 0xD800 <= ord(c) <= 0xDFFF:
+        return f"\\u{ord(c):04x}"
+    return c
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + "".join(_char(c) for c in value) + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    raise TypeError(value)
+
+
+def _key(key: str) -> str:
+    bare = key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key)
+    return key if bare else _value(key)
+
+
+def toml(data: dict[str, dict[str, Any]]) -> str:
+    out = []
+    for section, table in data.items():
+        out.append(f"[{_key(section)}]")
+        out += [f"{_key(key)} = {_value(value)}" for key, value in table.items()]
+    return "\n".join(out) + "\n"
+
+
+def write_spec(directory: Path, name: str = "t1", **sections: dict[str, Any]) -> Path:
+    """A spec from BASE with ``sections`` merged in (None values removed)."""
+    data = {section: dict(table) for section, table in BASE.items()}
+    data["host"]["name"] = name
+    for section, table in sections.items():
+        merged = {**data.get(section, {}), **table}
+        data[section] = {k: v for k, v in merged.items() if v is not None}
+    path = directory / f"{name}.toml"
+    path.write_text(toml(data), encoding="utf-8")
+    return path
