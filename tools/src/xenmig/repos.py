@@ -1,10 +1,14 @@
 """Which repositories the tools evaluate, and how.
 
-* ``gentoo``: a configured ::gentoo (``$XENMIG_GENTOO_REPO``, else
-  /var/db/repos/gentoo) when it exists; otherwise the embedded snapshot,
-  with a warning when the snapshot is older than :data:`SNAPSHOT_MAX_AGE`.
-* ``xen-migration``: ``$XENMIG_OVERLAY``, else the repository this package
-  was installed from (a checkout), else /var/db/repos/xen-migration.
+* With ``--config-root DIR``: the repositories of DIR's repos.conf and its
+  selected profile, as portage.config reads them; without: the system's
+  (``/``) when it has a ::gentoo.  ``$XENMIG_GENTOO_REPO`` names a ::gentoo
+  checkout explicitly and wins over both.
+* Otherwise the embedded snapshot, with a warning when it is older than
+  :data:`SNAPSHOT_MAX_AGE`.
+* ``xen-migration``: the configuration root's, else ``$XENMIG_OVERLAY``,
+  else the repository this package was installed from (a checkout), else
+  /var/db/repos/xen-migration.
 
 The overlay's ebuilds inherit ::gentoo eclasses, which the snapshot does not
 carry.  Over the snapshot, the overlay is therefore evaluated through a
