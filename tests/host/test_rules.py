@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.specs import write_spec
+from xenmig.contributions import Contribution
 from xenmig.host import Assessment, assess
 from xenmig.repos import RepoSet
 from xenmig.spec import load_spec
@@ -136,3 +137,30 @@ def test_unreadable_make_conf_is_a_finding(tmp_path: Path, snapshot_repos: RepoS
     root = host_root(tmp_path, {"make.conf": 'USE="x"\nCFLAGS="-O2\n'})
     result = run(tmp_path, snapshot_repos, root)
     assert "MakeConfUnreadable" in names(result)
+
+
+def test_missing_keywords_are_errors_never_double_star(tmp_path: Path) -> None:
+    """A package of the migration set without any keyword for the arch: the
+    resolver would need ``**``; xenmig reports it and writes nothing."""
+    from xenmig.portage_view import Resolution
+    from xenmig.rules import keywords
+
+    class View:
+        def resolve(self, atoms: list[str]) -> Resolution:
+            return Resolution(False, (), keyword_changes=(
+                "=app-emulation/xen-4.20.3 **", "=app-emulation/xen-tools-4.20.3 ~amd64",
+            ))
+
+    class Ctx:
+        host, arch = "t1", "amd64"
+
+        def view(self) -> View:
+            return View()
+
+    results = list(keywords.accept_keywords(Ctx()))  # type: ignore[arg-type]
+    written = [r.line for r in results if isinstance(r, Contribution)]
+    assert written == ["=app-emulation/xen-tools-4.20.3 ~amd64"]
+    missing = [r for r in results if isinstance(r, keywords.KeywordMissing)]
+    assert len(missing) == 1 and "app-emulation/xen-4.20.3 has no keyword for amd64" in (
+        missing[0].message
+    )
