@@ -15,7 +15,7 @@ from typing import Any
 
 from xenmig.findings import Finding, Level
 from xenmig.host import Assessment
-from xenmig.rules import arch, udev
+from xenmig.rules import arch, keywords, ssp, udev, upgrade, use, xen_series
 from xenmig.rules.context import DOM0_PROFILES
 from xenmig.spec import HostSpec, Version
 from xenmig.spec.model import HostSection, PortageSection
@@ -119,14 +119,12 @@ def _names(findings: list[Finding], *classes: type[Finding]) -> tuple[str, ...]:
     ))
 
 
-def _by_level(findings: list[Finding], level: Level) -> list[Finding]:
-    return [f for f in findings if f.level is level]
-
-
 def in_place_steps(assessment: Assessment) -> list[Step]:
     spec = assessment.spec
     findings = assessment.findings
-    names = {f.name for f in findings}
+    ssp_first = _names(findings, ssp.GlibcFiltersSspItself)
+    collision = _names(findings, upgrade.CollisionProtectScoped)
+    udev_pin = _names(findings, udev.UdevPinned)
     steps = [
         Step(
             "Add the xen-migration repository and select its dom0 profile",
@@ -142,20 +140,20 @@ def in_place_steps(assessment: Assessment) -> list[Step]:
             _names([f for f in findings if f.level is not Level.ERROR]),
         ),
     ]
-    if "GlibcFiltersSspItself" in names:
+    if ssp_first:
         steps.append(Step(
             "Rebuild the packages that must not use stack protection first",
             (" ".join(
                 ["emerge --oneshot", *dict.fromkeys(("sys-libs/glibc", *spec.portage.no_ssp))]
             ),),
-            ("GlibcFiltersSspItself",),
+            ssp_first,
         ))
     steps.append(Step(
         "Update the system and install the Xen stack",
         ("emerge --ask --update --deep --newuse @world",
          "emerge --ask app-emulation/xen-migration-meta"),
-        _names([f for f in findings if f.name in (
-            "TestingKeywordNeeded", "XenSeriesPinned", "UdevPinned", "CollisionProtectScoped")]),
+        _names(findings, keywords.TestingKeywordNeeded, xen_series.XenSeriesPinned,
+               udev.UdevPinned, upgrade.CollisionProtectScoped),
     ))
     steps.append(Step(
         "Build the dom0 kernel and add a GRUB entry for Xen, keeping a non-Xen fallback",
@@ -163,25 +161,26 @@ def in_place_steps(assessment: Assessment) -> list[Step]:
         note="kernel fragments and boot configuration: see the kernel and boot commands",
     ))
     steps.append(Step("Reboot into Xen and check the host", ("xl info", "xl list")))
-    if "CollisionProtectScoped" in names:
+    if collision:
         steps.append(Step(
             "Re-enable collision protection for the Xen packages",
             (f"xenmig apply {spec.path} --root /",),
-            ("CollisionProtectScoped",),
+            collision,
             f"first remove from_xen from {spec.path}",
         ))
-    if "UdevPinned" in names:
+    if udev_pin:
         steps.append(Step(
             "After the dom0 kernel upgrade, drop the udev pin",
             (f"xenmig apply {spec.path} --root /",),
-            ("UdevPinned",),
+            udev_pin,
             f"first set the new version as [host] kernel in {spec.path}",
         ))
     return steps
 
 
-def reinstall_steps(old: Assessment, new: Assessment, new_spec: HostSpec) -> list[Step]:
-    blocking = _names(_by_level(old.findings, Level.ERROR))
+def reinstall_steps(old: Assessment, new: Assessment) -> list[Step]:
+    new_spec = new.spec
+    blocking = _names([f for f in old.findings if f.level is Level.ERROR])
     storage = ", ".join(old.spec.host.storage) or "the host's storage controllers"
     return [
         Step(
@@ -212,7 +211,7 @@ def reinstall_steps(old: Assessment, new: Assessment, new_spec: HostSpec) -> lis
         ),
         Step(
             "Convert the guests: xm configuration to xl, 32-bit PV guests need PAE kernels",
-            findings=_names([f for f in new.findings if f.name == "FlagReplaced"]),
+            findings=_names(new.findings, use.FlagReplaced),
         ),
         Step("Move the guests' disks to the new host (LVM volumes or images), and the bridges"),
         Step(
@@ -225,11 +224,9 @@ def reinstall_steps(old: Assessment, new: Assessment, new_spec: HostSpec) -> lis
 def plan_host(old: Assessment, reinstalled: Assessment | None) -> HostPlan:
     if reinstalled is None:
         return HostPlan(old.spec.name, "in-place", tuple(in_place_steps(old)))
-    new_spec = reinstalled.spec
     return HostPlan(
-        old.spec.name, "reinstall",
-        tuple(reinstall_steps(old, reinstalled, new_spec)),
-        spec_toml(new_spec),
+        old.spec.name, "reinstall", tuple(reinstall_steps(old, reinstalled)),
+        spec_toml(reinstalled.spec),
     )
 
 
