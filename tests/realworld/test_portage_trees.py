@@ -19,7 +19,7 @@ import pytest
 from tests.support.cli import xenmig
 from tests.support.realworld import copy_tree, snapshot_files, tree_params, trees
 from tests.support.specs import write_spec
-from xenmig.portage_view import _import_portage
+from xenmig.portage_view import _import_portage, repos_conf
 from xenmig.repos import RepoSet
 
 OWNED = ("90-xenmig", "zz-xenmig", "xenmig-no-ssp.conf", "xenmig-no-collision-protect.conf")
@@ -47,17 +47,12 @@ def portage_config(root: Path, repos: RepoSet) -> tuple[Any, set[str]]:
     evaluated ones: the trees name /var/db/repos paths of their hosts) and
     the lines it complained with."""
     portage = _import_portage()
-    repos_conf = "[DEFAULT]\nmain-repo = gentoo\n" + "".join(
-        f"[{r.name}]\nlocation = {r.location}\n" + (f"masters = {' '.join(r.masters)}\n"
-                                                     if r.masters else "")
-        for r in repos.repos
-    )
     said = io.StringIO()
     with contextlib.redirect_stderr(said), contextlib.redirect_stdout(said):
         settings = portage.config(
             config_root=str(root), target_root=str(root),
             config_profile_path=str(repos.overlay.location / "profiles/xen-dom0/amd64/23.0"),
-            env={"PORTAGE_REPOSITORIES": repos_conf, "PATH": "/usr/bin:/bin"},
+            env={"PORTAGE_REPOSITORIES": repos_conf(repos.repos), "PATH": "/usr/bin:/bin"},
         )
     lines = {line.replace(str(root), "ROOT") for line in said.getvalue().splitlines()}
     return settings, lines

@@ -17,6 +17,7 @@ read.
 from __future__ import annotations
 
 import contextlib
+import functools
 import grp
 import hashlib
 import io
@@ -137,6 +138,18 @@ def _import_portage() -> Any:
     portage._internal_caller = True
     portage._disable_legacy_globals()
     return portage
+
+
+def repos_conf(repos: Sequence[Repo]) -> str:
+    """repos.conf text for ``repos``; the first repository without masters
+    is the main one."""
+    main = next((r.name for r in repos if not r.masters), repos[0].name)
+    lines = [f"[DEFAULT]\nmain-repo = {main}\n"]
+    for repo in repos:
+        lines.append(f"\n[{repo.name}]\nlocation = {repo.location}\nauto-sync = no\n")
+        if repo.masters:
+            lines.append(f"masters = {' '.join(repo.masters)}\n")
+    return "".join(lines)
 
 
 @dataclass(frozen=True)
@@ -270,13 +283,7 @@ class PortageView:
             + "".join(f'{k}="{v}"\n' for k, v in make_conf.items()),
             encoding="utf-8",
         )
-        main = next((r.name for r in self.repos if not r.masters), self.repos[0].name)
-        lines = [f"[DEFAULT]\nmain-repo = {main}\n"]
-        for repo in self.repos:
-            lines.append(f"\n[{repo.name}]\nlocation = {repo.location}\nauto-sync = no\n")
-            if repo.masters:
-                lines.append(f"masters = {' '.join(repo.masters)}\n")
-        (etc / "repos.conf/xenmig.conf").write_text("".join(lines), encoding="utf-8")
+        (etc / "repos.conf/xenmig.conf").write_text(repos_conf(self.repos), encoding="utf-8")
         link = etc / "make.profile"
         if link.is_symlink() or link.exists():
             link.unlink()
@@ -307,31 +314,28 @@ class PortageView:
             check=False,
         )
 
+    @functools.cached_property
     def _portdb(self) -> Any:
-        if getattr(self, "_trees", None) is None:
-            portage = _import_portage()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self._trees = portage.create_trees(
-                    config_root=str(self.root), target_root="/", env=self.env()
-                )
-        trees = self._trees
+        portage = _import_portage()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            trees = portage.create_trees(
+                config_root=str(self.root), target_root="/", env=self.env()
+            )
         return trees[trees._target_eroot]["porttree"].dbapi
 
     def match_all(self, atom: str) -> list[str]:
         """Every cpv matching ``atom`` in the repositories, masked or not."""
-        return list(self._portdb().xmatch("match-all", atom))
+        return list(self._portdb.xmatch("match-all", atom))
 
     def metadata(self, atom: str, keys: Sequence[str]) -> dict[str, str] | None:
         """``keys`` of the highest version matching ``atom`` in any repository
         (masked or not), or None when nothing matches."""
-        portage = _import_portage()
-        portdb = self._portdb()
-        matches = portdb.xmatch("match-all", atom)
+        matches = self.match_all(atom)
         if not matches:
             return None
-        best = portage.best(matches)
-        return dict(zip(keys, portdb.aux_get(best, list(keys)), strict=True))
+        best = _import_portage().best(matches)
+        return dict(zip(keys, self._portdb.aux_get(best, list(keys)), strict=True))
 
     def regen_metadata(self, repo_name: str, jobs: int = 2) -> None:
         """Regenerate ``metadata/md5-cache`` of a repository (egencache)."""
