@@ -4,7 +4,6 @@ contributions made by earlier rules."""
 
 from __future__ import annotations
 
-import itertools
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,9 @@ class Context:
     root: Path | None = None
     make_conf: MakeConf = field(default_factory=lambda: MakeConf({}, ()))
     contributions: tuple[Contribution, ...] = ()
-    _counter: itertools.count[int] = field(default_factory=itertools.count)
+    _views: dict[tuple[tuple[Contribution, ...], bool], PortageView] = field(
+        default_factory=dict
+    )
 
     @property
     def host(self) -> str:
@@ -63,22 +64,27 @@ class Context:
     def view(
         self, extra: tuple[Contribution, ...] = (), *, host_config: bool = True
     ) -> PortageView:
-        """A fresh evaluation config root: the host's own package.* files
-        (when a root is given, unless ``host_config`` is false) with the
+        """An evaluation config root: the host's own package.* files (when a
+        root is given, unless ``host_config`` is false) with the
         contributions so far (and ``extra``) merged in exactly as ``apply``
-        would write them."""
+        would write them.  Rules asking with the same contributions share
+        one view."""
         from xenmig.writer import plan_writes, write
 
-        root = self.workdir / f"view-{next(self._counter)}"
+        # make.conf contributions do not change what the resolver decides.
+        wanted = tuple(c for c in self.contributions + extra if c.target != MAKE_CONF)
+        key = (wanted, host_config)
+        if key in self._views:
+            return self._views[key]
+        root = self.workdir / f"view-{len(self._views)}"
         settings = {k: v for k, v in self.make_conf.values.items() if k in RESOLVER_VARIABLES}
         view = PortageView(root, self.repos.repos, self.profile, settings)
         if self.root is not None and host_config:
             for name in HOST_CONFIG:
                 _copy_tolerantly(self.root / "etc/portage" / name, root / "etc/portage" / name)
-        # make.conf contributions do not change what the resolver decides.
-        wanted = tuple(c for c in self.contributions + extra if c.target != MAKE_CONF)
         changes, _ = plan_writes(self.spec, root, wanted)
         write(changes, root / "etc/portage", fsync=False)
+        self._views[key] = view
         return view
 
 
