@@ -22,3 +22,8 @@ class Contribution:
     target: str
     line: str
     why: str
+
+
+def package_env_line(atom: str, env_target: str) -> str:
+    """The package.env line that applies ``env/<file>`` (``env_target``) to ``atom``."""
+    return f"{atom} {env_target.removeprefix('env/')}"

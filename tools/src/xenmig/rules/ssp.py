@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.contributions import ENV_NO_SSP, Contribution
+from xenmig.contributions import ENV_NO_SSP, Contribution, package_env_line
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
 
@@ -58,9 +58,10 @@ def no_ssp_env(ctx: Context) -> Iterator[Finding | Contribution]:
     why = "CFLAGS/CXXFLAGS of the host without stack protection"
     yield Contribution(ENV_NO_SSP, f'CFLAGS="{without_ssp(cflags)}"', why)
     yield Contribution(ENV_NO_SSP, f'CXXFLAGS="{without_ssp(cxxflags)}"', why)
-    env_name = ENV_NO_SSP.split("/", 1)[1]
     for atom in dict.fromkeys((*portage.no_ssp, GLIBC)):
-        yield Contribution("package.env", f"{atom} {env_name}", "build without stack protection")
+        yield Contribution(
+            "package.env", package_env_line(atom, ENV_NO_SSP), "build without stack protection"
+        )
     yield GlibcFiltersSspItself(
         ctx.host,
         "sys-libs/glibc filters -fstack-protector* itself (USE=ssp); its package.env entry "

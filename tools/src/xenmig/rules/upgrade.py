@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.contributions import ENV_NO_COLLISION_PROTECT, Contribution
+from xenmig.contributions import ENV_NO_COLLISION_PROTECT, Contribution, package_env_line
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
 
@@ -31,9 +31,8 @@ def collision_protect(ctx: Context) -> Iterator[Finding | Contribution]:
     yield Contribution(
         ENV_NO_COLLISION_PROTECT, 'FEATURES="-collision-protect -protect-owned"', why
     )
-    env_name = ENV_NO_COLLISION_PROTECT.split("/", 1)[1]
     for atom in XEN_PACKAGES:
-        yield Contribution("package.env", f"{atom} {env_name}", why)
+        yield Contribution("package.env", package_env_line(atom, ENV_NO_COLLISION_PROTECT), why)
     yield CollisionProtectScoped(
         ctx.host,
         "collision-protect is off for app-emulation/xen and xen-tools only; remove that "
