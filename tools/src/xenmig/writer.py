@@ -88,6 +88,15 @@ class LeftoverTempFile(Finding):
     level = Level.WARNING
 
 
+# What prevents merging xenmig's block into a file, and the finding for it.
+NO_END = "managed block without its end line"
+EDITED = "managed block edited by hand"
+FOREIGN = "file has xenmig's name but no xenmig block"
+CONFLICTS: dict[str, type[Finding]] = {
+    NO_END: ManagedBlockEdited, EDITED: ManagedBlockEdited, FOREIGN: ForeignFile,
+}
+
+
 @dataclass(frozen=True)
 class FileChange:
     path: Path
@@ -140,15 +149,15 @@ def merge_block(old: bytes | None, block: str | None, owned: bool) -> bytes | st
     found = _find_block(lines)
     if found is None:
         if lines and any(line.startswith(BEGIN) for line in lines):
-            return "managed block without its end line"
+            return NO_END
         if owned:
-            return "file has xenmig's name but no xenmig block"
+            return FOREIGN
         return old if block is None else _encode(block) + old
     start, end = found
     match = _BEGIN_RE.match(lines[start])
     body = "".join(lines[start + 1 : end])
     if match is None or match[1] != digest(body):
-        return "managed block edited by hand"
+        return EDITED
     rest = lines[:start] + ([block] if block is not None else []) + lines[end + 1 :]
     text = "".join(rest)
     if owned and not text.strip():
@@ -210,8 +219,7 @@ def plan_writes(
             continue
         new = merge_block(old, block, owned)
         if isinstance(new, str):
-            cls = ForeignFile if new.startswith("file has") else ManagedBlockEdited
-            findings.append(cls(spec.name, f"{new}; left alone", str(path)))
+            findings.append(CONFLICTS[new](spec.name, f"{new}; left alone", str(path)))
             continue
         if old is None and new is None:
             continue
