@@ -145,17 +145,13 @@ def test_missing_keywords_are_errors_never_double_star(tmp_path: Path) -> None:
     from xenmig.portage_view import Resolution
     from xenmig.rules import keywords
 
-    class View:
-        def resolve(self, atoms: list[str]) -> Resolution:
-            return Resolution(False, (), keyword_changes=(
-                "=app-emulation/xen-4.20.3 **", "=app-emulation/xen-tools-4.20.3 ~amd64",
-            ))
-
     class Ctx:
         host, arch = "t1", "amd64"
 
-        def view(self) -> View:
-            return View()
+        def resolve(self, atoms: tuple[str, ...]) -> Resolution:
+            return Resolution(False, (), keyword_changes=(
+                "=app-emulation/xen-4.20.3 **", "=app-emulation/xen-tools-4.20.3 ~amd64",
+            ))
 
     results = list(keywords.accept_keywords(Ctx()))  # type: ignore[arg-type]
     written = [r.line for r in results if isinstance(r, Contribution)]

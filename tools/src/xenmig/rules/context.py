@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xenmig.contributions import MAKE_CONF, Contribution
-from xenmig.portage_view import MakeConf, PortageView
+from xenmig.portage_view import MakeConf, PortageView, Resolution
 from xenmig.repos import OVERLAY_NAME, RepoSet
 from xenmig.spec import HostSpec
 
@@ -40,6 +40,9 @@ class Context:
     _views: dict[tuple[tuple[Contribution, ...], bool], PortageView] = field(
         default_factory=dict
     )
+    _resolutions: dict[
+        tuple[tuple[Contribution, ...], bool, tuple[str, ...]], Resolution
+    ] = field(default_factory=dict)
 
     @property
     def host(self) -> str:
@@ -71,11 +74,10 @@ class Context:
         one view."""
         from xenmig.writer import plan_writes, write
 
-        # make.conf contributions do not change what the resolver decides.
-        wanted = tuple(c for c in self.contributions + extra if c.target != MAKE_CONF)
-        key = (wanted, host_config)
+        key = self._view_key(extra, host_config)
         if key in self._views:
             return self._views[key]
+        wanted, _ = key
         root = self.workdir / f"view-{len(self._views)}"
         settings = {k: v for k, v in self.make_conf.values.items() if k in RESOLVER_VARIABLES}
         view = PortageView(root, self.repos.repos, self.profile, settings)
@@ -86,6 +88,25 @@ class Context:
         write(changes, root / "etc/portage", fsync=False)
         self._views[key] = view
         return view
+
+    def resolve(
+        self, atoms: tuple[str, ...], extra: tuple[Contribution, ...] = (), *,
+        host_config: bool = True,
+    ) -> Resolution:
+        """Portage's resolution of ``atoms`` on :meth:`view` (``extra``,
+        ``host_config``); asked again on the same view, the answer is reused
+        (views are never changed once written)."""
+        key = (*self._view_key(extra, host_config), atoms)
+        if key not in self._resolutions:
+            self._resolutions[key] = self.view(extra, host_config=host_config).resolve(atoms)
+        return self._resolutions[key]
+
+    def _view_key(
+        self, extra: tuple[Contribution, ...], host_config: bool
+    ) -> tuple[tuple[Contribution, ...], bool]:
+        # make.conf contributions do not change what the resolver decides.
+        wanted = tuple(c for c in self.contributions + extra if c.target != MAKE_CONF)
+        return wanted, host_config
 
 
 def _copy_tolerantly(source: Path, target: Path) -> None:

@@ -66,7 +66,7 @@ def summary(problems: str, limit: int = 12) -> str:
 
 
 def accept_keywords(ctx: Context) -> Iterator[Finding | Contribution]:
-    resolution = ctx.view().resolve([META])
+    resolution = ctx.resolve((META,))
     for change in resolution.use_changes:
         atom, flags = change.split(" ", 1)
         line = f"{depstring.atom_cp(atom)} {flags}"
@@ -82,10 +82,10 @@ def accept_keywords(ctx: Context) -> Iterator[Finding | Contribution]:
 
 
 def verify(ctx: Context) -> Iterator[Finding]:
-    resolution = ctx.view().resolve([META])
+    resolution = ctx.resolve((META,))
     if resolution.success:
         return
-    if ctx.root is not None and ctx.view(host_config=False).resolve([META]).success:
+    if ctx.root is not None and ctx.resolve((META,), host_config=False).success:
         if resolution.changes:
             why = (f"it still needs {'; '.join(resolution.changes)}, which the host's own "
                    "files (read after xenmig's) override")

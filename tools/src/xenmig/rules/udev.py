@@ -104,7 +104,7 @@ def pin_udev(ctx: Context) -> Iterator[Finding | Contribution]:
         Contribution("package.mask", mask, why),
         Contribution("package.use", f"{META} old-lts-kernel", why),
     )
-    resolution = ctx.view(pin).resolve(["virtual/udev"])
+    resolution = ctx.resolve(("virtual/udev",), pin)
     provider = next(
         (cpv for cpv in resolution.merge_list if cpv.startswith(PROVIDER + "-")), None
     )
