@@ -318,11 +318,12 @@ class PortageView:
     def _portdb(self) -> Any:
         portage = _import_portage()
         with warnings.catch_warnings():
+            # the trees are lazy: the porttree (and its config) is built on access
             warnings.simplefilter("ignore")
             trees = portage.create_trees(
                 config_root=str(self.root), target_root="/", env=self.env()
             )
-        return trees[trees._target_eroot]["porttree"].dbapi
+            return trees[trees._target_eroot]["porttree"].dbapi
 
     def match_all(self, atom: str) -> list[str]:
         """Every cpv matching ``atom`` in the repositories, masked or not."""
