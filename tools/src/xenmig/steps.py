@@ -18,7 +18,7 @@ from xenmig.host import Assessment
 from xenmig.rules import arch, keywords, ssp, udev, upgrade, use, xen_series
 from xenmig.rules.context import DOM0_PROFILES
 from xenmig.spec import HostSpec, Version
-from xenmig.spec.model import HostSection, PortageSection
+from xenmig.spec.settings import SECTIONS, SETTINGS
 
 # The dom0 kernel series of a reinstalled host: the overlay's xen-sources
 # and the stable dist-kernel series.
@@ -82,10 +82,12 @@ def reinstall_spec(spec: HostSpec) -> HostSpec:
         chost=REINSTALL_CHOST if spec.portage.chost else None,
     )
     path = spec.path.with_name(f"{spec.path.stem}-amd64{spec.path.suffix}")
-    return HostSpec(path, host, portage)
+    return dataclasses.replace(spec, path=path, host=host, portage=portage)
 
 
 def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Version):
         return f'"{value}"'
     if isinstance(value, str):
@@ -96,18 +98,18 @@ def _toml_value(value: Any) -> str:
 
 
 def spec_toml(spec: HostSpec) -> str:
-    """``spec`` as host-spec TOML (the settings that are set)."""
+    """``spec`` as host-spec TOML (the settings that differ from their
+    defaults; sections without any are left out)."""
     out = []
-    for section in (spec.host, spec.portage):
-        name = "host" if isinstance(section, HostSection) else "portage"
-        assert isinstance(section, HostSection | PortageSection)
-        out.append(f"[{name}]")
-        for item in dataclasses.fields(section):
-            value = getattr(section, item.name)
-            if value is None or value == ():
-                continue
-            out.append(f"{item.name} = {_toml_value(value)}")
-        out.append("")
+    for section in SECTIONS:
+        values = getattr(spec, section)
+        lines = [
+            f"{s.key} = {_toml_value(getattr(values, s.key))}"
+            for s in SETTINGS
+            if s.section == section and getattr(values, s.key) != s.default
+        ]
+        if lines:
+            out += [f"[{section}]", *lines, ""]
     return "\n".join(out)
 
 

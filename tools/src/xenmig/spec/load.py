@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from xenmig.errors import UserError
-from xenmig.spec.model import HostSection, HostSpec, PortageSection
+from xenmig.spec.model import HostSection, HostSpec, KernelSection, PortageSection
 from xenmig.spec.settings import REQUIRED, SECTIONS, SETTINGS
 
 
@@ -51,4 +51,7 @@ def load_spec(path: Path) -> HostSpec:
             values[setting.section][setting.key] = setting.parse(table[setting.key])
         except ValueError as error:
             raise UserError(f"{where}: {error}") from error
-    return HostSpec(path, HostSection(**values["host"]), PortageSection(**values["portage"]))
+    return HostSpec(
+        path, HostSection(**values["host"]), PortageSection(**values["portage"]),
+        KernelSection(**values["kernel"]),
+    )

@@ -60,10 +60,17 @@ class PortageSection:
 
 
 @dataclass(frozen=True)
+class KernelSection:
+    domu_monolithic: bool
+    hvm_guests: bool
+
+
+@dataclass(frozen=True)
 class HostSpec:
     path: Path
     host: HostSection
     portage: PortageSection
+    kernel: KernelSection
 
     @property
     def name(self) -> str:

@@ -73,6 +73,12 @@ def parse_arch(value: Any) -> str:
     return text
 
 
+def parse_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
 def parse_version(value: Any) -> Version:
     return Version(_string(value))
 
@@ -155,5 +161,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the packages that have it.", '["flask", "pygrub"]'),
     Setting("portage", "no_ssp", parse_atoms, (),
             "Packages to build without stack protection.", '["sys-libs/glibc"]'),
+    Setting("kernel", "domu_monolithic", parse_bool, False,
+            "Guest kernels without loadable modules (the original migration's choice: "
+            "nothing to install or update inside the guests).", "true"),
+    Setting("kernel", "hvm_guests", parse_bool, False,
+            "The host runs HVM guests: their device models need TUN/TAP in dom0.", "true"),
 )
 SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
