@@ -80,11 +80,14 @@ def test_render_the_fleet(tmp_path: Path) -> None:
     assert "xen01: not rendered (error findings; see xenmig plan" in proc.stdout
     rendered = files(out / "xen10")
     assert sorted(rendered) == [
+        "etc/kernel/config.d/90-xenmig-dom0.config",
         "etc/portage/env/xenmig-no-ssp.conf",
         "etc/portage/package.accept_keywords/90-xenmig",
         "etc/portage/package.env/90-xenmig",
         "etc/portage/package.mask/90-xenmig",
         "etc/portage/package.use/90-xenmig",
+        "etc/xenmig/kernel/dom0.config",
+        "etc/xenmig/kernel/domu.config",
     ]
     # rendering again changes nothing
     again = xenmig(tmp_path / "cache", "render", spec_path("xen10"), "--out", out)

@@ -28,7 +28,7 @@ def apply_and_emerge(lab: Lab, spec: HostSpec) -> list[str]:
     root = lab.derive(f"host-{spec.name}-{spec.host.arch}")
     result = assess(spec, lab_repos(lab), root.view.root)
     assert not result.blocked, result.findings
-    write(result.changes, root.config_dir, fsync=False)
+    write(result.changes, root.view.root, fsync=False)
     before = root.emerge("--pretend", "--verbose", "--autounmask=n", META)
     assert before.returncode == 0, before.stdout
     proc = root.emerge("--pretend", "--verbose", "--autounmask", META)

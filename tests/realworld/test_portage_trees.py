@@ -19,9 +19,11 @@ import pytest
 from tests.support.cli import xenmig
 from tests.support.realworld import copy_tree, snapshot_files, tree_params, trees
 from tests.support.specs import write_spec
+from xenmig.contributions import KERNEL_CONFIG_D, KERNEL_FRAGMENTS
 from xenmig.portage_view import _import_portage, repos_conf
 from xenmig.repos import RepoSet
 
+KERNEL_TARGETS = (KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values())
 OWNED = ("90-xenmig", "zz-xenmig", "xenmig-no-ssp.conf", "xenmig-no-collision-protect.conf")
 SPEC: dict[str, dict[str, Any]] = {
     "host": {"xen": "4.19"},
@@ -59,7 +61,7 @@ def portage_config(root: Path, repos: RepoSet) -> tuple[Any, set[str]]:
 
 
 def owned(rel: str) -> bool:
-    return Path(rel).name in OWNED
+    return Path(rel).name in OWNED or f"/{rel}" in KERNEL_TARGETS
 
 
 @pytest.mark.parametrize("tree", tree_params())

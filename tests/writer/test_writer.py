@@ -25,7 +25,7 @@ def spec(tmp_path: Path) -> HostSpec:
 def apply(spec: HostSpec, root: Path, *contributions: Contribution) -> list[str]:
     changes, findings = plan_writes(spec, root, contributions)
     assert not findings, findings
-    write(changes, root / "etc/portage", fsync=False)
+    write(changes, root, fsync=False)
     return [f"{c.status} {c.display}" for c in changes]
 
 
@@ -131,8 +131,8 @@ def test_leftover_temp_is_reported_and_removed(spec: HostSpec, tmp_path: Path) -
     temp.write_text("partial")
     changes, findings = plan_writes(spec, tmp_path, [USE])
     assert [f.name for f in findings] == ["LeftoverTempFile"]
-    write(changes, tmp_path / "etc/portage", fsync=False)
-    assert not temp.exists() and leftover_temps(tmp_path / "etc/portage") == []
+    write(changes, tmp_path, fsync=False)
+    assert not temp.exists() and leftover_temps(tmp_path) == []
 
 
 def test_block_without_end_is_not_merged() -> None:

@@ -10,6 +10,13 @@ from dataclasses import dataclass
 PACKAGE_TARGETS = ("package.accept_keywords", "package.mask", "package.use", "package.env")
 ENV_NO_SSP = "env/xenmig-no-ssp.conf"
 ENV_NO_COLLISION_PROTECT = "env/xenmig-no-collision-protect.conf"
+# Kernel configuration fragments (paths from the root, not etc/portage):
+# kernel-build.eclass (gentoo-kernel, the dist-kernels) merges every
+# /etc/kernel/config.d/*.config into its configuration; xen-sources users
+# merge the files of /etc/xenmig/kernel themselves (merge_config.sh).
+KERNEL_CONFIG_D = "/etc/kernel/config.d/90-xenmig-dom0.config"
+KERNEL_FRAGMENTS = {"dom0": "/etc/xenmig/kernel/dom0.config",
+                    "domu": "/etc/xenmig/kernel/domu.config"}
 # make.conf when it is a directory (portage reads every file in it, sorted);
 # when it is a file xenmig never writes it and reports the change instead.
 MAKE_CONF = "make.conf"

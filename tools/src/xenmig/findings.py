@@ -68,6 +68,7 @@ def all_finding_classes() -> list[type[Finding]]:
     for module in pkgutil.iter_modules(xenmig.rules.__path__, "xenmig.rules."):
         importlib.import_module(module.name)
     importlib.import_module("xenmig.writer")
+    importlib.import_module("xenmig.kernel.check")
     found: list[type[Finding]] = []
     todo = list(Finding.__subclasses__())
     while todo:

@@ -42,6 +42,8 @@ from xenmig.blocks import (
 from xenmig.contributions import (
     ENV_NO_COLLISION_PROTECT,
     ENV_NO_SSP,
+    KERNEL_CONFIG_D,
+    KERNEL_FRAGMENTS,
     MAKE_CONF,
     PACKAGE_TARGETS,
     Contribution,
@@ -50,7 +52,9 @@ from xenmig.errors import XenmigError
 from xenmig.findings import Finding, Level
 from xenmig.spec import HostSpec
 
-TARGETS = (*PACKAGE_TARGETS, ENV_NO_SSP, ENV_NO_COLLISION_PROTECT, MAKE_CONF)
+# Targets are relative to etc/portage, or to the root when they start with "/".
+TARGETS = (*PACKAGE_TARGETS, ENV_NO_SSP, ENV_NO_COLLISION_PROTECT, MAKE_CONF,
+           KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values())
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
 _BEGIN_RE = re.compile(r"^# BEGIN xenmig ([0-9a-f]{16}):")
@@ -165,8 +169,11 @@ def merge_block(old: bytes | None, block: str | None, owned: bool) -> bytes | st
     return _encode(text)
 
 
-def _location(etc: Path, target: str) -> tuple[Path | None, bool, str | None]:
+def _location(root: Path, target: str) -> tuple[Path | None, bool, str | None]:
     """(file to edit, whether xenmig owns the whole file, problem)."""
+    if target.startswith("/"):
+        return root / target.lstrip("/"), True, None
+    etc = root / "etc/portage"
     path = etc / target
     if target == MAKE_CONF:
         if path.is_dir():
@@ -183,8 +190,10 @@ def _location(etc: Path, target: str) -> tuple[Path | None, bool, str | None]:
     return path / MANAGED_FILE, True, None
 
 
-def leftover_temps(etc: Path) -> list[Path]:
-    dirs = [etc, etc / "env", etc / MAKE_CONF, *(etc / t for t in PACKAGE_TARGETS)]
+def leftover_temps(root: Path) -> list[Path]:
+    etc = root / "etc/portage"
+    dirs = [etc, etc / "env", etc / MAKE_CONF, *(etc / t for t in PACKAGE_TARGETS),
+            *dict.fromkeys((root / t.lstrip("/")).parent for t in TARGETS if t.startswith("/"))]
     return sorted(
         p for d in dirs if d.is_dir() for p in d.iterdir()
         if p.name.startswith(TEMP_PREFIX) and p.name.endswith(TEMP_SUFFIX)
@@ -194,20 +203,19 @@ def leftover_temps(etc: Path) -> list[Path]:
 def plan_writes(
     spec: HostSpec, root: Path, contributions: Iterable[Contribution]
 ) -> tuple[list[FileChange], list[Finding]]:
-    """What writing the contributions to ``root`` (its etc/portage) changes."""
-    etc = root / "etc/portage"
+    """What writing the contributions to ``root`` changes."""
     blocks = {
         t: render_block(spec, block_body(items)) for t, items in grouped(contributions).items()
     }
     changes: list[FileChange] = []
     findings: list[Finding] = [
         LeftoverTempFile(spec.name, "temp file of an interrupted run", str(p))
-        for p in leftover_temps(etc)
+        for p in leftover_temps(root)
     ]
     for target in TARGETS:
         block = blocks.get(target)
-        path, owned, problem = _location(etc, target)
-        display = f"etc/portage/{target}"
+        path, owned, problem = _location(root, target)
+        display = target.lstrip("/") if target.startswith("/") else f"etc/portage/{target}"
         if path is None:
             if block is not None:
                 findings.append(UnusableTarget(spec.name, problem or "unusable", display))
@@ -286,13 +294,13 @@ def _write_atomically(path: Path, data: bytes, fsync: bool) -> None:
         _fsync_dir(directory)
 
 
-def write(changes: Iterable[FileChange], etc: Path, *, fsync: bool = True) -> None:
+def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> None:
     """Carry the changes out (and remove temps of interrupted runs).
 
     Each file is replaced atomically; when one cannot be written, the error
     names it, the files before it are new and the ones after it old.
     """
-    for temp in leftover_temps(etc):
+    for temp in leftover_temps(root):
         try:
             temp.unlink(missing_ok=True)
         except OSError as error:

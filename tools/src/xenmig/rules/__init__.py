@@ -38,7 +38,7 @@ class Evaluation:
 
 
 def evaluate(ctx: Context) -> Evaluation:
-    from xenmig.rules import arch, keywords, makeconf, ssp, udev, upgrade, use, xen_series
+    from xenmig.rules import arch, kernel, keywords, makeconf, ssp, udev, upgrade, use, xen_series
 
     evaluation = Evaluation()
     # Can the host be migrated in place at all?
@@ -52,6 +52,7 @@ def evaluate(ctx: Context) -> Evaluation:
         evaluation.take(rule(ctx))
     if evaluation.blocked:
         return evaluation
+    evaluation.take(kernel.fragments(ctx))
     ctx.contributions = tuple(evaluation.contributions)
     evaluation.take(keywords.accept_keywords(ctx))
     ctx.contributions = tuple(evaluation.contributions)

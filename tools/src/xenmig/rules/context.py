@@ -85,7 +85,7 @@ class Context:
             for name in HOST_CONFIG:
                 _copy_tolerantly(self.root / "etc/portage" / name, root / "etc/portage" / name)
         changes, _ = plan_writes(self.spec, root, wanted)
-        write(changes, root / "etc/portage", fsync=False)
+        write(changes, root, fsync=False)
         self._views[key] = view
         return view
 
@@ -104,8 +104,12 @@ class Context:
     def _view_key(
         self, extra: tuple[Contribution, ...], host_config: bool
     ) -> tuple[tuple[Contribution, ...], bool]:
-        # make.conf contributions do not change what the resolver decides.
-        wanted = tuple(c for c in self.contributions + extra if c.target != MAKE_CONF)
+        # make.conf and files outside etc/portage (kernel fragments) do not
+        # change what the resolver decides.
+        wanted = tuple(
+            c for c in self.contributions + extra
+            if c.target != MAKE_CONF and not c.target.startswith("/")
+        )
         return wanted, host_config
 
 

@@ -1,0 +1,30 @@
+"""The kernel fragments of a host (see :mod:`xenmig.kernel.fragments`).
+
+The dom0 fragment goes to /etc/kernel/config.d, where kernel-build.eclass
+(gentoo-kernel and the other dist-kernels) merges it into the kernel it
+builds, and with the domU fragment to /etc/xenmig/kernel for xen-sources
+users and for building guest kernels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xenmig.contributions import KERNEL_CONFIG_D, KERNEL_FRAGMENTS, Contribution
+from xenmig.findings import Finding
+from xenmig.kernel.check import StorageDriverUnknown
+from xenmig.kernel.drivers import DRIVERS
+from xenmig.kernel.fragments import contributions
+from xenmig.rules.context import Context
+
+
+def fragments(ctx: Context) -> Iterator[Finding | Contribution]:
+    spec = ctx.spec
+    for module in spec.host.storage:
+        if module not in DRIVERS:
+            yield StorageDriverUnknown(
+                spec.name, f"{module}: no Kconfig option known, left out of the dom0 "
+                f"fragment (known: {', '.join(DRIVERS)})", str(spec.path), "[host] storage")
+    yield from contributions(spec, "dom0", KERNEL_CONFIG_D)
+    yield from contributions(spec, "dom0", KERNEL_FRAGMENTS["dom0"])
+    yield from contributions(spec, "domu", KERNEL_FRAGMENTS["domu"])
