@@ -15,6 +15,8 @@ def _default(value: object) -> str:
         return "required"
     if value is None or value == ():
         return "unset"
+    if isinstance(value, bool):
+        return "`true`" if value else "`false`"
     return f"`{value}`"
 
 

@@ -46,5 +46,5 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         return 1 if assessment.pending else 0
     if not args.dry_run:
-        write(assessment.changes, args.root / "etc/portage")
+        write(assessment.changes, args.root)
     return 0

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{spec.name}: not rendered (error findings; see xenmig plan {spec.path})")
             status = 1
             continue
-        write(assessment.changes, root / "etc/portage")
+        write(assessment.changes, root)
         for line in report(assessment.changes):
             print(f"{spec.name}: {line}")
     return status
