@@ -27,7 +27,7 @@ from xenmig.findings import Finding, exit_status
 from xenmig.kernel import verify
 from xenmig.kernel.check import check
 from xenmig.kernel.config import KernelConfig, read_config
-from xenmig.kernel.fragments import ROLES, fragment_text
+from xenmig.kernel.fragments import ROLES, fragment_text, generic_spec, generic_text
 from xenmig.kernel.model import load_model
 from xenmig.spec import Version, load_spec
 
@@ -37,7 +37,10 @@ def add_parser(sub: Any) -> None:
     ksub = p.add_subparsers(dest="kernel_command", required=True)
 
     f = ksub.add_parser("fragment", help="print the dom0 or domU fragment of a host spec")
-    f.add_argument("spec", type=Path, metavar="SPEC")
+    f.add_argument("spec", type=Path, metavar="SPEC", nargs="?")
+    f.add_argument("--generic", action="store_true",
+                   help="the host-independent fragment (no storage drivers; what "
+                        "sys-kernel/xen-sources ships in kernel/configs) instead of a spec's")
     f.add_argument("--role", choices=ROLES, default="dom0")
     f.add_argument("--verify", type=Path, metavar="TREE",
                    help="merge the fragment onto --base of this kernel tree and check that "
@@ -63,8 +66,14 @@ def add_parser(sub: Any) -> None:
 
 
 def run_fragment(args: argparse.Namespace) -> int:
-    spec = load_spec(args.spec)
-    text = fragment_text(spec, args.role)
+    if args.generic == (args.spec is not None):
+        raise UserError("kernel fragment: give either SPEC or --generic")
+    if args.generic:
+        spec = generic_spec()
+        text = generic_text(args.role)
+    else:
+        spec = load_spec(args.spec)
+        text = fragment_text(spec, args.role)
     sys.stdout.write(text)
     if args.verify is None:
         return 0

@@ -17,6 +17,7 @@ X86_64), so the 32-bit option set is for guests only: PVH/HVM with PAE.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from xenmig.blocks import block_body, render_block
 from xenmig.contributions import Contribution
@@ -175,6 +176,24 @@ def fragment_text(spec: HostSpec, role: str) -> str:
     """The fragment as xenmig writes it: a managed block whose first line
     names the host and its spec."""
     return render_block(spec, block_body(contributions(spec, role, role)))
+
+
+def generic_spec() -> HostSpec:
+    """An amd64 host without storage drivers or options: the fragments of
+    sys-kernel/xen-sources (kernel/configs/xen-dom0.config, xen-domu.config)."""
+    from xenmig.spec.model import HostSection, KernelSection, PortageSection
+
+    return HostSpec(
+        Path("generic"),
+        HostSection("generic", "amd64", Version("4.20"), TARGET_KERNEL, None, ()),
+        PortageSection(None, None, None, (), ()),
+        KernelSection(domu_monolithic=False, hvm_guests=False),
+    )
+
+
+def generic_text(role: str) -> str:
+    """The host-independent fragment: reasons and lines, no managed block."""
+    return block_body(contributions(generic_spec(), role, role))
 
 
 def fragment_lines(spec: HostSpec, role: str) -> list[str]:

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -249,10 +250,19 @@ def _mtimes(tree: Path, files: list[str]) -> dict[str, int] | None:
     return out
 
 
+_LOCK = threading.Lock()
+
+
 def load_model(tree: Path, arch: str = "x86_64") -> SymbolModel:
     """The symbol model of ``tree`` for ``arch``, from the cache when no
-    Kconfig file changed since it was made."""
-    tree = tree.resolve()
+    Kconfig file changed since it was made.  Parsing changes the process's
+    working directory and environment for a while (kconfiglib reads both),
+    so one thread at a time parses."""
+    with _LOCK:
+        return _load_model(tree.resolve(), arch)
+
+
+def _load_model(tree: Path, arch: str) -> SymbolModel:
     version = _kernel_version(tree)
     cached = _cache_file(tree, arch)
     try:
