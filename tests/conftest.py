@@ -30,3 +30,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 def snapshot_repos() -> RepoSet:
     """The embedded default: the shipped snapshot and the overlay replica."""
     return repos.snapshot_repo_set(repos.find_overlay(), today=repos.snapshot_date())
+
+
+@pytest.fixture(scope="session")
+def linux_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Debian's linux-source-6.12, unpacked once (read-only use: configure
+    with O=, never in the tree)."""
+    from tests.support.kernel import unpack_debian_tree
+
+    return unpack_debian_tree(tmp_path_factory.mktemp("linux"))

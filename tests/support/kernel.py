@@ -43,3 +43,18 @@ def unmet_lines(fragment: list[str], config: dict[str, str]) -> list[str]:
         if config.get(m[1], "n") != want:
             unmet.append(f"{line} (got {config.get(m[1], 'n')})")
     return unmet
+
+
+DEBIAN_CONFIGS = Path("/usr/src/linux-config-6.12")
+
+
+def debian_config(flavour: str, dest: Path) -> Path:
+    """Debian's own kernel config of a linux-image flavour (package
+    linux-config-6.12), e.g. ``amd64_none_amd64``."""
+    packed = DEBIAN_CONFIGS / f"config.{flavour}.xz"
+    if not packed.is_file():
+        pytest.skip(f"{packed} missing: install Debian's linux-config-6.12")
+    target = dest / f"config-{flavour}"
+    with target.open("wb") as out:
+        subprocess.run(["xz", "-dc", str(packed)], stdout=out, check=True)
+    return target
