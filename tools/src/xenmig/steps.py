@@ -15,6 +15,7 @@ from typing import Any
 
 from xenmig.findings import Finding, Level
 from xenmig.host import Assessment
+from xenmig.kernel import check as kernel_check
 from xenmig.rules import arch, keywords, ssp, udev, upgrade, use, xen_series
 from xenmig.rules.context import DOM0_PROFILES
 from xenmig.spec import HostSpec, Version
@@ -67,6 +68,12 @@ def _amd64_cflags(cflags: str | None) -> str | None:
             flag = flag.split("=", 1)[0] + "=x86-64"
         kept.append(flag)
     return " ".join(kept)
+
+
+KERNEL_NOTE = (
+    "gentoo-kernel merges the rendered /etc/kernel/config.d/90-xenmig-dom0.config; with "
+    "xen-sources, merge /etc/xenmig/kernel/dom0.config with scripts/kconfig/merge_config.sh"
+)
 
 
 def reinstall_spec(spec: HostSpec) -> HostSpec:
@@ -159,8 +166,10 @@ def in_place_steps(assessment: Assessment) -> list[Step]:
     ))
     steps.append(Step(
         "Build the dom0 kernel and add a GRUB entry for Xen, keeping a non-Xen fallback",
-        ("grub-mkconfig -o /boot/grub/grub.cfg",),
-        note="kernel fragments and boot configuration: see the kernel and boot commands",
+        (f"xenmig kernel check /usr/src/linux/.config --spec {spec.path}",
+         "grub-mkconfig -o /boot/grub/grub.cfg"),
+        _names(findings, kernel_check.StorageDriverUnknown),
+        note=KERNEL_NOTE,
     ))
     steps.append(Step("Reboot into Xen and check the host", ("xl info", "xl list")))
     if collision:
@@ -209,7 +218,9 @@ def reinstall_steps(old: Assessment, new: Assessment) -> list[Step]:
         Step(
             f"Build the dom0 kernel (>= {REINSTALL_KERNEL}) with the drivers for {storage}, "
             "and boot Xen from GRUB 2 with a non-Xen fallback entry",
-            findings=_names(old.findings, udev.KernelTooOldForGlibc, udev.NoUdevForKernel),
+            (f"xenmig kernel check /usr/src/linux/.config --spec {new_spec.path}",),
+            _names(old.findings, udev.KernelTooOldForGlibc, udev.NoUdevForKernel),
+            KERNEL_NOTE,
         ),
         Step(
             "Convert the guests: xm configuration to xl, 32-bit PV guests need PAE kernels",
