@@ -8,8 +8,7 @@ SD host controller) are not Xen support.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
 
 from xenmig.findings import Finding, Level
 from xenmig.kernel.config import KernelConfig
@@ -41,6 +40,8 @@ _DOMU_FRONTENDS = ("XEN_BLKDEV_FRONTEND", "XEN_NETDEV_FRONTEND")
 _BACKENDS = ("XEN_BACKEND", "XEN_BLKDEV_BACKEND", "XEN_NETDEV_BACKEND", "XEN_PCIDEV_BACKEND",
              "XEN_SCSI_BACKEND")
 NO_PV32 = Version("5.9")
+# finding(class, symbol, message): a finding about CONFIG_<symbol> of the file.
+Emit = Callable[[type[Finding], str, str], Finding]
 MEGARAID_PANICS = (Version("2.6.29"), Version("2.6.34"))
 COMPAT_BROKEN = (Version("2.6.32"), Version("2.6.34"))
 
@@ -233,7 +234,7 @@ def _check(config: KernelConfig, role: str, spec: HostSpec | None) -> Iterator[F
                       f"{config.state('HVC_XEN')}: console=hvc0 stays silent")
 
 
-def _dom0(config: KernelConfig, finding: Any) -> Iterator[Finding]:
+def _dom0(config: KernelConfig, finding: Emit) -> Iterator[Finding]:
     if config.xenlinux:
         if not config.builtin("XEN_PRIVILEGED_GUEST"):
             yield finding(Dom0SupportMissing, "XEN_PRIVILEGED_GUEST",
@@ -259,7 +260,7 @@ def _dom0(config: KernelConfig, finding: Any) -> Iterator[Finding]:
                       f"{config.state('BRIDGE')}: no bridges for the guests' vifs")
 
 
-def _domu(config: KernelConfig, spec: HostSpec | None, finding: Any) -> Iterator[Finding]:
+def _domu(config: KernelConfig, spec: HostSpec | None, finding: Emit) -> Iterator[Finding]:
     extra = [s for s in ("XEN_DOM0", "XEN_PRIVILEGED_GUEST", *_BACKENDS) if config.on(s)]
     if extra:
         yield finding(DomuHasBackends, extra[0],
@@ -275,7 +276,7 @@ def _domu(config: KernelConfig, spec: HostSpec | None, finding: Any) -> Iterator
                       f"{config.state('MODULES')}, but [kernel] domu_monolithic = true")
 
 
-def _legacy(config: KernelConfig, finding: Any) -> Iterator[Finding]:
+def _legacy(config: KernelConfig, finding: Emit) -> Iterator[Finding]:
     """What the original migration hit on 2.6.29-2.6.34."""
     if _between(config.version, *MEGARAID_PANICS):
         for symbol in MEGARAID_SYMBOLS:
@@ -319,7 +320,7 @@ def _xen_compat(config: KernelConfig) -> int | None:
     return None
 
 
-def _storage(config: KernelConfig, spec: HostSpec, finding: Any) -> Iterator[Finding]:
+def _storage(config: KernelConfig, spec: HostSpec, finding: Emit) -> Iterator[Finding]:
     for module in spec.host.storage:
         driver = DRIVERS.get(module)
         if driver is None:

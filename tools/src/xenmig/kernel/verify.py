@@ -11,6 +11,8 @@ line that did not survive.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -37,8 +39,6 @@ class Unmet:
 
 def fragment_values(text: str) -> list[tuple[str, str, str]]:
     """(line, symbol, wanted value) of each option line of a fragment."""
-    import re
-
     out = []
     for line in text.splitlines():
         if m := re.match(_FRAGMENT_LINE, line.strip()):
@@ -91,7 +91,7 @@ def merge(tree: Path, base: str, fragment: str, arch: str = "x86_64",
         ["scripts/kconfig/merge_config.sh", "-m", "-O", str(out), str(out / ".config"),
          str(frag)],
         cwd=tree, capture_output=True, text=True, check=False,
-        env={**_environ(), "ARCH": arch},
+        env={**os.environ, "ARCH": arch},
     )
     if result.returncode != 0:
         raise ToolError(f"merge_config.sh failed:\n{result.stdout}{result.stderr}")
@@ -107,8 +107,3 @@ def merge(tree: Path, base: str, fragment: str, arch: str = "x86_64",
         for line, name, want in missing
     ]
 
-
-def _environ() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
