@@ -7,10 +7,21 @@ import sys
 from collections.abc import Sequence
 
 from xenmig import __version__
-from xenmig.cli import apply, check, dist, kernel, plan, reference, render, resolve, snapshot
+from xenmig.cli import (
+    apply,
+    check,
+    dist,
+    domu,
+    kernel,
+    plan,
+    reference,
+    render,
+    resolve,
+    snapshot,
+)
 from xenmig.errors import XenmigError
 
-SUBCOMMANDS = (check, plan, render, apply, kernel, resolve, reference, snapshot, dist)
+SUBCOMMANDS = (check, plan, render, apply, kernel, domu, resolve, reference, snapshot, dist)
 
 
 def parser() -> argparse.ArgumentParser:

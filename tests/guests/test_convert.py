@@ -1,0 +1,147 @@
+"""``xenmig domu convert`` on the xm/xend examples of ../shared/realworld
+(the last versions before xend was removed, and a 2009 one), and on
+configs that try to run code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import xenmig
+from tests.support.gentoo import SHARED
+from xenmig.errors import UserError
+from xenmig.guests.convert import convert
+from xenmig.guests.sxp import default_bridge, parse_sxp
+from xenmig.guests.xmread import read_xm
+
+EXAMPLES = SHARED / "realworld/xen-project__xen@e04254f/tools/examples"
+OLD_HVM = SHARED / "realworld/xen-project__xen@a05dfca/tools/examples/xmexample.hvm"
+
+
+def example(name: str) -> Path:
+    path = EXAMPLES / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (../shared exists in the dev and CI checkouts only)")
+    return path
+
+
+def roundtrip(text: str, tmp_path: Path) -> dict[str, object]:
+    """The xl output read back (xl's syntax is a subset of what read_xm reads)."""
+    out = tmp_path / "out.cfg"
+    out.write_text(text)
+    return read_xm(out).values
+
+
+def test_pv_guest(tmp_path: Path) -> None:
+    converted = convert(read_xm(example("xmexample1")))
+    assert converted.values == {
+        "type": "pv", "name": "ExampleDomain", "memory": 64,
+        "kernel": "/boot/vmlinuz-2.6.10-xenU", "root": "/dev/xvda1 ro",
+        "extra": "4 console=hvc0", "disk": ["phy:/dev/hda1,xvda1,w"], "vif": [""],
+    }
+    text = converted.text()
+    assert text.startswith("# xl configuration converted by xenmig from ")
+    assert roundtrip(text, tmp_path) == converted.values
+
+
+def test_xenlinux_guest_keeps_its_devices_and_console() -> None:
+    values = convert(read_xm(example("xmexample1")), "xenlinux").values
+    assert values["root"] == "/dev/hda1 ro" and values["disk"] == ["phy:/dev/hda1,hda1,w"]
+    assert values["extra"] == "4 xencons=tty console=tty1"
+
+
+def test_clearos_guest_gets_the_inittab_line() -> None:
+    converted = convert(read_xm(example("xmexample1")), "clearos")
+    assert converted.values["extra"] == "4 xencons=ttyS"
+    assert converted.guest_files == {"/etc/inittab": "s0:12345:respawn:/sbin/mingetty ttyS0"}
+
+
+def test_hvm_guest(tmp_path: Path) -> None:
+    converted = convert(read_xm(example("xmexample.hvm")))
+    values = converted.values
+    assert values["type"] == "hvm" and "kernel" not in values
+    assert "device_model" not in values and "builder" not in values and "opengl" not in values
+    assert values["vif"] == ["bridge=xenbr0"]  # "type=ioemu, bridge=xenbr0"
+    assert values["disk"] == ["file:/var/images/min-el3-i386.img,hda,w", ",hdc:cdrom,r"]
+    assert values["serial"] == "pty" and values["vnc"] == 1 and "extra" not in values
+    notes = "\n".join(converted.notes)
+    for key in ("kernel", "builder", "device_model", "opengl"):
+        assert f": {key}: " in notes
+    assert "type=ioemu is xl's default" in notes
+    assert roundtrip(converted.text(), tmp_path) == values
+
+
+def test_pv_grub_becomes_pygrub() -> None:
+    converted = convert(read_xm(example("xmexample.pv-grub")))
+    assert converted.values["bootloader"] == "pygrub" and "kernel" not in converted.values
+    assert converted.values["extra"] == "console=hvc0"  # the menu.lst path went with PV-GRUB
+
+
+def test_xm_vars_need_values_and_their_check_is_not_run() -> None:
+    with pytest.raises(UserError, match=r"xmexample2:30: .*give its value with --var vmid="):
+        read_xm(example("xmexample2"))
+    config = read_xm(example("xmexample3"), {"vmid": 3})
+    assert any("vmid_check() not run" in note for note in config.notes)
+    values = convert(config).values
+    assert values["name"] == "VM3" and values["cpus"] == "3"
+    assert values["disk"] == ["phy:/dev/hda3,xvda1,w"]
+    assert values["extra"] == ("4 VMID=3 ip=192.168.3.2::192.168.3.1:255.255.255.0:"
+                               "domain-3.xeno:eth0:off console=hvc0")
+    with pytest.raises(UserError, match="--var other: not declared"):
+        read_xm(example("xmexample3"), {"vmid": 3, "other": 1})
+
+
+def test_nbd_disk_has_no_xl_form() -> None:
+    config = read_xm(example("xmexample.nbd"))
+    assert config.values["hostname"] == "nbd4"  # 'hostname= "nbd4" ' with trailing space
+    with pytest.raises(UserError, match="nbd: has no xl equivalent"):
+        convert(config)
+
+
+def test_code_is_refused_by_line() -> None:
+    if not OLD_HVM.is_file():
+        pytest.skip(f"{OLD_HVM} is absent")
+    with pytest.raises(UserError, match=r"xmexample.hvm:9: 'import os, re': import statement "
+                                        "is code"):
+        read_xm(OLD_HVM)
+
+
+@pytest.mark.parametrize("line", [
+    "__import__('os').system('touch {marker}')",
+    "name = open('{marker}', 'w').name",
+    "name = '%s' % __import__('os').system('touch {marker}')",
+    "exec(\"open('{marker}', 'w')\")",
+    "if 1:\n    name = open('{marker}', 'w').name",
+    "name = ''.join(['a'])",
+])
+def test_nothing_is_ever_run(tmp_path: Path, line: str) -> None:
+    marker = tmp_path / "ran"
+    cfg = tmp_path / "evil.cfg"
+    cfg.write_text(f'memory = 64\n{line.format(marker=marker)}\n')
+    with pytest.raises(UserError, match=rf"^{cfg}:2: "):
+        read_xm(cfg)
+    assert not marker.exists()
+
+
+def test_sxp_default_bridge(tmp_path: Path) -> None:
+    assert default_bridge(example("xend-config.sxp")) is None  # (vif-script vif-bridge)
+    sxp = tmp_path / "xend-config.sxp"
+    sxp.write_text("# comment (not parsed)\n(network-script 'network-bridge netdev=eth1')\n"
+                   "(vif-script 'vif-bridge bridge=extbr0')\n(dom0-min-mem 196)\n")
+    assert default_bridge(sxp) == "extbr0"
+    assert parse_sxp("(a (b 'c d'))", sxp) == [["a", ["b", "c d"]]]
+    with pytest.raises(UserError, match="'\\(' without '\\)'"):
+        parse_sxp("(a (b)", sxp)
+
+
+def test_cli(tmp_path: Path) -> None:
+    sxp = tmp_path / "xend-config.sxp"
+    sxp.write_text("(vif-script 'vif-bridge bridge=intbr0')\n")
+    proc = xenmig(tmp_path / "cache", "domu", "convert", example("xmexample1"), "--sxp", sxp)
+    assert proc.returncode == 0, proc.stdout
+    assert 'vif = [ "bridge=intbr0" ]' in proc.stdout
+    bad = xenmig(tmp_path / "cache", "domu", "convert", example("xmexample.nbd"))
+    assert bad.returncode == 2 and bad.stdout.startswith(f"xenmig: {example('xmexample.nbd')}: ")
+    novar = xenmig(tmp_path / "cache", "domu", "convert", example("xmexample2"), "--var", "x")
+    assert novar.returncode == 2 and "--var x: expected NAME=VALUE" in novar.stdout

@@ -1,0 +1,54 @@
+"""``xenmig domu convert OLD.cfg [--os NAME] [--sxp xend-config.sxp] [--var K=V]``:
+an xm configuration as xl configuration on stdout; what changed is in its
+``# note:`` lines.  The xm file is read, never run (see
+:mod:`xenmig.guests.xmread`).  Exit status 0, or 2 for input that cannot be
+read or converted (the message names the file and the line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from xenmig.errors import UserError
+from xenmig.guests.convert import OSES, convert
+from xenmig.guests.sxp import default_bridge
+from xenmig.guests.xmread import Value, read_xm
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("domu", help="guest configurations")
+    dsub = p.add_subparsers(dest="domu_command", required=True)
+    c = dsub.add_parser("convert", help="convert an xm (xend) guest configuration to xl")
+    c.add_argument("config", type=Path, metavar="OLD.cfg")
+    c.add_argument("--os", default="modern", choices=sorted(OSES),
+                   help="the guest's OS, for its console: " + "; ".join(
+                       f"{k}: {v}" for k, v in OSES.items()))
+    c.add_argument("--sxp", type=Path, metavar="FILE",
+                   help="the host's xend-config.sxp (the default bridge of vifs)")
+    c.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                   help="value of an xm_vars variable (as given to xm create)")
+    c.set_defaults(func=run_convert)
+
+
+def _given(pairs: list[str]) -> dict[str, Value]:
+    given: dict[str, Value] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name.isidentifier():
+            raise UserError(f"--var {pair}: expected NAME=VALUE")
+        given[name] = int(text) if text.lstrip("-").isdigit() else text
+    return given
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    config = read_xm(args.config, _given(args.var))
+    bridge = default_bridge(args.sxp) if args.sxp else None
+    try:
+        converted = convert(config, args.os, bridge)
+    except UserError as error:
+        raise UserError(f"{args.config}: {error}") from None
+    sys.stdout.write(converted.text())
+    return 0

@@ -1,0 +1,1 @@
+"""Guests: reading xm/xend-era configurations and writing xl ones."""
