@@ -13,7 +13,7 @@ from tests.support.gentoo import SHARED
 from xenmig.errors import UserError
 from xenmig.guests.convert import convert
 from xenmig.guests.sxp import default_bridge, parse_sxp
-from xenmig.guests.xmread import read_xm
+from xenmig.guests.xmread import Value, read_xm
 
 EXAMPLES = SHARED / "realworld/xen-project__xen@e04254f/tools/examples"
 OLD_HVM = SHARED / "realworld/xen-project__xen@a05dfca/tools/examples/xmexample.hvm"
@@ -26,7 +26,7 @@ def example(name: str) -> Path:
     return path
 
 
-def roundtrip(text: str, tmp_path: Path) -> dict[str, object]:
+def roundtrip(text: str, tmp_path: Path) -> dict[str, Value]:
     """The xl output read back (xl's syntax is a subset of what read_xm reads)."""
     out = tmp_path / "out.cfg"
     out.write_text(text)
