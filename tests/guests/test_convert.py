@@ -145,3 +145,20 @@ def test_cli(tmp_path: Path) -> None:
     assert bad.returncode == 2 and bad.stdout.startswith(f"xenmig: {example('xmexample.nbd')}: ")
     novar = xenmig(tmp_path / "cache", "domu", "convert", example("xmexample2"), "--var", "x")
     assert novar.returncode == 2 and "--var x: expected NAME=VALUE" in novar.stdout
+
+
+@pytest.mark.parametrize("name, kind", [("xlexample.hvm", "hvm"), ("xlexample.pvhlinux", "pvh"),
+                                        ("xlexample.pvlinux", "pv")])
+def test_xl_files_pass_through(name: str, kind: str) -> None:
+    """Today's xl examples: nothing of theirs is changed or dropped; PV and
+    PVH guests get the console that works (console=hvc0)."""
+    path = SHARED / "realworld/xen-project__xen/tools/examples" / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    original = read_xm(path).values
+    converted = convert(read_xm(path)).values
+    assert converted["type"] == kind
+    expected = dict(original)
+    if kind != "hvm":
+        expected["extra"] = f"{original['extra']} console=hvc0"
+    assert converted == expected

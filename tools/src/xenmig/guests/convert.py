@@ -107,8 +107,10 @@ def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None
         line = config.lines.get(key)
         out.notes.append(f"line {line}: {key}: {text}" if line else f"{key}: {text}")
 
-    hvm = src.get("builder") == "hvm" or str(src.get("kernel", "")).endswith("hvmloader")
-    out.values["type"] = "hvm" if hvm else "pv"
+    kind = src.pop("type", None)  # an xl file already, or one half converted
+    hvm = kind == "hvm" or src.get("builder") == "hvm" or \
+        str(src.get("kernel", "")).endswith("hvmloader")
+    out.values["type"] = "hvm" if hvm else ("pvh" if kind == "pvh" else "pv")
     if hvm and "kernel" in src:
         note("kernel", "hvmloader is loaded by xl itself; line dropped")
         src.pop("kernel")
