@@ -158,7 +158,7 @@ def test_xl_files_pass_through(name: str, kind: str) -> None:
     original = read_xm(path).values
     converted = convert(read_xm(path)).values
     assert converted["type"] == kind
-    expected = dict(original)
+    expected = {"type": kind, **original}  # xl defaults to pv; xenmig says it
     if kind != "hvm":
         expected["extra"] = f"{original['extra']} console=hvc0"
     assert converted == expected
