@@ -37,19 +37,29 @@ def _key(key: str) -> str:
     return key if bare else _value(key)
 
 
-def toml(data: dict[str, dict[str, Any]]) -> str:
+def toml(data: dict[str, Any]) -> str:
+    """TOML of {section: table}; a list of tables is an array of tables."""
     out = []
     for section, table in data.items():
+        if isinstance(table, list):
+            for item in table:
+                out.append(f"[[{_key(section)}]]")
+                out += [f"{_key(key)} = {_value(value)}" for key, value in item.items()]
+            continue
         out.append(f"[{_key(section)}]")
         out += [f"{_key(key)} = {_value(value)}" for key, value in table.items()]
     return "\n".join(out) + "\n"
 
 
-def write_spec(directory: Path, name: str = "t1", **sections: dict[str, Any]) -> Path:
-    """A spec from BASE with ``sections`` merged in (None values removed)."""
-    data = {section: dict(table) for section, table in BASE.items()}
+def write_spec(directory: Path, name: str = "t1", **sections: Any) -> Path:
+    """A spec from BASE with ``sections`` merged in (None values removed); a
+    list value is an array of tables ([[bridge]])."""
+    data: dict[str, Any] = {section: dict(table) for section, table in BASE.items()}
     data["host"]["name"] = name
     for section, table in sections.items():
+        if isinstance(table, list):
+            data[section] = table
+            continue
         merged = {**data.get(section, {}), **table}
         data[section] = {k: v for k, v in merged.items() if v is not None}
     path = directory / f"{name}.toml"

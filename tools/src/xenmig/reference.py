@@ -7,7 +7,7 @@ import inspect
 
 from xenmig.blocks import templates
 from xenmig.findings import all_finding_classes
-from xenmig.spec.settings import REQUIRED, SECTIONS, SETTINGS
+from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
 
 
 def _default(value: object) -> str:
@@ -26,7 +26,8 @@ def _doc(cls: type) -> str:
 
 def host_spec_reference() -> str:
     sections = [
-        (section, [s for s in SETTINGS if s.section == section]) for section in SECTIONS
+        (f"[{section}]" if section in ARRAY_SECTIONS else section,
+         [s for s in SETTINGS if s.section == section]) for section in SECTIONS
     ]
     findings = [
         (cls.__name__, str(cls.level), _doc(cls), cls.__module__.removeprefix("xenmig."))

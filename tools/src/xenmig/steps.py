@@ -19,7 +19,7 @@ from xenmig.kernel import check as kernel_check
 from xenmig.rules import arch, keywords, ssp, udev, upgrade, use, xen_series
 from xenmig.rules.context import DOM0_PROFILES
 from xenmig.spec import HostSpec, Version
-from xenmig.spec.settings import SECTIONS, SETTINGS
+from xenmig.spec.settings import ARRAY_SECTIONS, SECTIONS, SETTINGS
 
 # The dom0 kernel series of a reinstalled host: the overlay's xen-sources
 # and the stable dist-kernel series.
@@ -95,6 +95,8 @@ def reinstall_spec(spec: HostSpec) -> HostSpec:
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, Version):
         return f'"{value}"'
     if isinstance(value, str):
@@ -109,14 +111,16 @@ def spec_toml(spec: HostSpec) -> str:
     defaults; sections without any are left out)."""
     out = []
     for section in SECTIONS:
-        values = getattr(spec, section)
-        lines = [
-            f"{s.key} = {_toml_value(getattr(values, s.key))}"
-            for s in SETTINGS
-            if s.section == section and getattr(values, s.key) != s.default
-        ]
-        if lines:
-            out += [f"[{section}]", *lines, ""]
+        items = getattr(spec, section)
+        header = f"[[{section}]]" if section in ARRAY_SECTIONS else f"[{section}]"
+        for values in items if section in ARRAY_SECTIONS else (items,):
+            lines = [
+                f"{s.key} = {_toml_value(getattr(values, s.key))}"
+                for s in SETTINGS
+                if s.section == section and getattr(values, s.key) != s.default
+            ]
+            if lines:
+                out += [header, *lines, ""]
     return "\n".join(out)
 
 

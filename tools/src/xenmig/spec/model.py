@@ -66,11 +66,22 @@ class KernelSection:
 
 
 @dataclass(frozen=True)
+class BridgeSection:
+    name: str
+    ports: tuple[str, ...]
+    vlan: int | None
+    address: tuple[str, ...]
+    routes: tuple[str, ...]
+    stp: bool
+
+
+@dataclass(frozen=True)
 class HostSpec:
     path: Path
     host: HostSection
     portage: PortageSection
     kernel: KernelSection
+    bridge: tuple[BridgeSection, ...] = ()
 
     @property
     def name(self) -> str:

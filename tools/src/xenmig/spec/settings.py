@@ -35,6 +35,12 @@ _ATOM_RE = re.compile(
     r"(?:::[A-Za-z0-9_][A-Za-z0-9_-]*)?$"
 )
 ARCHES = ("amd64", "x86")
+# A bridge's name becomes part of netifrc variable names (config_<name>).
+_BRIDGE_RE = re.compile(r"^[a-z][a-z0-9_]{0,14}$")
+# Network interface names: at most 15 characters (IFNAMSIZ), no "/" or
+# whitespace; PCIe names are mixed case (enP3p49s0).
+_IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
+_ROUTE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .:/_-]*$")
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,55 @@ def parse_bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {type(value).__name__}")
     return value
+
+
+def parse_bridge_name(value: Any) -> str:
+    text = _string(value)
+    if not _BRIDGE_RE.fullmatch(text):
+        raise ValueError(f"{text!r}: must match [a-z][a-z0-9_]{{0,14}} (it names netifrc "
+                         "variables and net.<name>)")
+    return text
+
+
+def parse_ports(value: Any) -> tuple[str, ...]:
+    names = _string_list(value)
+    if not names:
+        raise ValueError("a bridge needs at least one port")
+    for name in names:
+        if not _IFNAME_RE.fullmatch(name) or ".." in name:
+            raise ValueError(f"{name!r}: not a network interface name")
+    if len(set(names)) != len(names):
+        raise ValueError("a port is listed twice")
+    return tuple(names)
+
+
+def parse_vlan(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 4094:
+        raise ValueError(f"{value!r}: a VLAN id is an integer from 1 to 4094")
+    return value
+
+
+def parse_addresses(value: Any) -> tuple[str, ...]:
+    import ipaddress
+
+    out = []
+    for text in _string_list(value):
+        try:
+            if "/" not in text:
+                raise ValueError
+            out.append(str(ipaddress.ip_interface(text)))
+        except ValueError:
+            raise ValueError(f"{text!r}: not an address with prefix length, like "
+                             "192.0.2.10/24") from None
+    return tuple(out)
+
+
+def parse_routes(value: Any) -> tuple[str, ...]:
+    routes = _string_list(value)
+    for route in routes:
+        if not _ROUTE_RE.fullmatch(route):
+            raise ValueError(f"{route!r}: not a route like 'default via 192.0.2.1'")
+    return tuple(routes)
 
 
 def parse_version(value: Any) -> Version:
@@ -166,5 +221,23 @@ SETTINGS: tuple[Setting, ...] = (
             "nothing to install or update inside the guests).", "true"),
     Setting("kernel", "hvm_guests", parse_bool, False,
             "The host runs HVM guests: their device models need TUN/TAP in dom0.", "true"),
+    Setting("bridge", "name", parse_bridge_name, REQUIRED,
+            "Name of a bridge guests' vifs attach to ([[bridge]], one table per bridge).",
+            '"extbr0"'),
+    Setting("bridge", "ports", parse_ports, REQUIRED,
+            "The host's interfaces in the bridge (they get no address of their own).",
+            '["eth0"]'),
+    Setting("bridge", "vlan", parse_vlan, None,
+            "802.1Q VLAN id: the bridge's ports are PORT.VLAN on the trunk.", "10"),
+    Setting("bridge", "address", parse_addresses, (),
+            "dom0's addresses on the bridge; none keeps dom0 off that network "
+            "(config_BRIDGE=\"null\").", '["192.0.2.10/24"]'),
+    Setting("bridge", "routes", parse_routes, (),
+            "Routes through the bridge.", '["default via 192.0.2.1"]'),
+    Setting("bridge", "stp", parse_bool, False,
+            "Spanning tree on the bridge (off: no forwarding delay when a vif joins).",
+            "true"),
 )
 SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
+# Sections written as arrays of tables ([[bridge]]): any number of items.
+ARRAY_SECTIONS = ("bridge",)
