@@ -80,6 +80,7 @@ def test_render_the_fleet(tmp_path: Path) -> None:
     assert "xen01: not rendered (error findings; see xenmig plan" in proc.stdout
     rendered = files(out / "xen10")
     assert sorted(rendered) == [
+        "etc/conf.d/net",
         "etc/kernel/config.d/90-xenmig-dom0.config",
         "etc/portage/env/xenmig-no-ssp.conf",
         "etc/portage/package.accept_keywords/90-xenmig",

@@ -17,6 +17,10 @@ ENV_NO_COLLISION_PROTECT = "env/xenmig-no-collision-protect.conf"
 KERNEL_CONFIG_D = "/etc/kernel/config.d/90-xenmig-dom0.config"
 KERNEL_FRAGMENTS = {"dom0": "/etc/xenmig/kernel/dom0.config",
                     "domu": "/etc/xenmig/kernel/domu.config"}
+# netifrc's configuration: the administrator's file, where xenmig owns a
+# block at the top (like a package.* file).
+NET_CONF = "/etc/conf.d/net"
+SHARED_FILES = (NET_CONF,)
 # make.conf when it is a directory (portage reads every file in it, sorted);
 # when it is a file xenmig never writes it and reports the change instead.
 MAKE_CONF = "make.conf"

@@ -45,7 +45,9 @@ from xenmig.contributions import (
     KERNEL_CONFIG_D,
     KERNEL_FRAGMENTS,
     MAKE_CONF,
+    NET_CONF,
     PACKAGE_TARGETS,
+    SHARED_FILES,
     Contribution,
 )
 from xenmig.errors import XenmigError
@@ -54,7 +56,7 @@ from xenmig.spec import HostSpec
 
 # Targets are relative to etc/portage, or to the root when they start with "/".
 TARGETS = (*PACKAGE_TARGETS, ENV_NO_SSP, ENV_NO_COLLISION_PROTECT, MAKE_CONF,
-           KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values())
+           KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values(), NET_CONF)
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
 _BEGIN_RE = re.compile(r"^# BEGIN xenmig ([0-9a-f]{16}):")
@@ -172,7 +174,12 @@ def merge_block(old: bytes | None, block: str | None, owned: bool) -> bytes | st
 def _location(root: Path, target: str) -> tuple[Path | None, bool, str | None]:
     """(file to edit, whether xenmig owns the whole file, problem)."""
     if target.startswith("/"):
-        return root / target.lstrip("/"), True, None
+        path = root / target.lstrip("/")
+        if target in SHARED_FILES and path.exists() and not path.is_file():
+            return None, False, "not a regular file"
+        if target in SHARED_FILES and path.is_file():
+            path = path.resolve()
+        return path, target not in SHARED_FILES, None
     etc = root / "etc/portage"
     path = etc / target
     if target == MAKE_CONF:

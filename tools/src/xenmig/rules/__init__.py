@@ -38,7 +38,18 @@ class Evaluation:
 
 
 def evaluate(ctx: Context) -> Evaluation:
-    from xenmig.rules import arch, kernel, keywords, makeconf, ssp, udev, upgrade, use, xen_series
+    from xenmig.rules import (
+        arch,
+        kernel,
+        keywords,
+        makeconf,
+        network,
+        ssp,
+        udev,
+        upgrade,
+        use,
+        xen_series,
+    )
 
     evaluation = Evaluation()
     # Can the host be migrated in place at all?
@@ -53,6 +64,7 @@ def evaluate(ctx: Context) -> Evaluation:
     if evaluation.blocked:
         return evaluation
     evaluation.take(kernel.fragments(ctx))
+    evaluation.take(network.bridges(ctx))
     ctx.contributions = tuple(evaluation.contributions)
     evaluation.take(keywords.accept_keywords(ctx))
     ctx.contributions = tuple(evaluation.contributions)

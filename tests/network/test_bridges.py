@@ -1,0 +1,141 @@
+"""netifrc bridges in /etc/conf.d/net: read back by bash as netifrc does,
+real-world net files kept, and the host's own settings detected when they
+win over xenmig's."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.cli import xenmig
+from tests.support.fleet import spec_path
+from tests.support.gentoo import SHARED
+from tests.support.specs import write_spec
+from xenmig.errors import UserError
+from xenmig.spec import load_spec
+
+NANOPI_NET = SHARED / "realworld/lsartory__NanoPi_R6S/etc/conf.d/net"
+ROUTER = [  # the original migration's router-VM bridges
+    {"name": "extbr0", "ports": ["eth0"]},
+    {"name": "xenbr0", "ports": ["eth1"], "address": ["192.0.2.11/24"],
+     "routes": ["default via 192.0.2.1"]},
+]
+
+
+def sourced(path: Path, *names: str) -> dict[str, str]:
+    """The variables after bash sources ``path`` (bash -n first)."""
+    subprocess.run(["bash", "-n", str(path)], check=True)
+    script = 'source "$1"; shift; for v; do [[ -v $v ]] && printf "%s=%s\\0" "$v" "${!v}"; done; true'
+    out = subprocess.run(["bash", "-c", script, "_", str(path), *names],
+                         capture_output=True, text=True, check=True).stdout
+    return dict(item.split("=", 1) for item in out.split("\0") if item)
+
+
+def render(tmp_path: Path, bridge: list[dict[str, Any]]) -> Path:
+    spec = write_spec(tmp_path, "net1", bridge=bridge)
+    proc = xenmig(tmp_path / "cache", "render", spec, "--out", tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout
+    return tmp_path / "out/net1/etc/conf.d/net"
+
+
+def test_router_bridges(tmp_path: Path) -> None:
+    net = render(tmp_path, ROUTER)
+    first = net.read_text().splitlines()[0]
+    assert first.startswith("# BEGIN xenmig ") and "(net1.toml)" in first
+    assert sourced(net, "config_eth0", "bridge_extbr0", "config_extbr0", "config_eth1",
+                   "bridge_xenbr0", "config_xenbr0", "routes_xenbr0",
+                   "bridge_forward_delay_extbr0", "bridge_stp_state_xenbr0") == {
+        "config_eth0": "null", "bridge_extbr0": "eth0", "config_extbr0": "null",
+        "config_eth1": "null", "bridge_xenbr0": "eth1", "config_xenbr0": "192.0.2.11/24",
+        "routes_xenbr0": "default via 192.0.2.1", "bridge_forward_delay_extbr0": "0",
+        "bridge_stp_state_xenbr0": "0",
+    }
+
+
+def test_vlans_on_one_trunk(tmp_path: Path) -> None:
+    net = render(tmp_path, [
+        {"name": "extbr0", "ports": ["eno1"], "vlan": 10},
+        {"name": "xenbr0", "ports": ["eno1"], "vlan": 20, "stp": True,
+         "address": ["198.51.100.10/24", "2001:db8::10/64"],
+         "routes": ["default via 198.51.100.1", "2001:db8:1::/48 via 2001:db8::1"]},
+    ])
+    values = sourced(net, "vlans_eno1", "config_eno1", "config_eno1_10", "bridge_extbr0",
+                     "bridge_xenbr0", "config_xenbr0", "routes_xenbr0",
+                     "bridge_stp_state_xenbr0", "bridge_forward_delay_xenbr0")
+    assert values == {
+        "vlans_eno1": "10 20", "config_eno1": "null", "config_eno1_10": "null",
+        "bridge_extbr0": "eno1.10", "bridge_xenbr0": "eno1.20",
+        "config_xenbr0": "198.51.100.10/24 2001:db8::10/64",
+        "routes_xenbr0": "default via 198.51.100.1\n2001:db8:1::/48 via 2001:db8::1",
+        "bridge_stp_state_xenbr0": "1",  # and no forward delay override with STP on
+    }
+
+
+def test_real_world_net_file_is_kept_and_its_settings_win(tmp_path: Path) -> None:
+    if not NANOPI_NET.is_file():
+        pytest.skip(f"{NANOPI_NET} is absent (../shared exists in the dev and CI checkouts only)")
+    root = tmp_path / "root"
+    (root / "etc/portage").mkdir(parents=True)
+    net = root / "etc/conf.d/net"
+    net.parent.mkdir(parents=True)
+    shutil.copyfile(NANOPI_NET, net)
+    original = net.read_bytes()
+    spec = write_spec(tmp_path, "nano", bridge=[
+        {"name": "br0", "ports": ["enP3p49s0"]},
+        {"name": "xenbr0", "ports": ["enP4p65s0"], "address": ["192.0.2.2/24"]},
+    ])
+    first = xenmig(tmp_path / "cache", "apply", spec, "--root", root)
+    assert first.returncode == 0, first.stdout
+    overridden = sorted(line.split(": ")[3] for line in first.stdout.splitlines()
+                        if line.endswith("[NetConfOverridden]"))
+    # br0 is the host's own bridge: its ports, address and STP stay the host's
+    assert overridden == ["bridge_br0", "bridge_stp_state_br0", "config_br0"]
+    new = net.read_bytes()
+    assert new.endswith(original) and new.startswith(b"# BEGIN xenmig ")
+    values = sourced(net, "bridge_br0", "config_br0", "bridge_xenbr0", "config_xenbr0",
+                     "dns_servers_br0")
+    assert values == {"bridge_br0": "enP3p49s0 enP4p65s0", "config_br0": "192.168.0.2/24",
+                      "bridge_xenbr0": "enP4p65s0", "config_xenbr0": "192.0.2.2/24",
+                      "dns_servers_br0": "8.8.8.8 1.1.1.1"}
+    again = xenmig(tmp_path / "cache", "apply", spec, "--root", root)
+    assert again.returncode == 0 and net.read_bytes() == new
+    assert "create" not in again.stdout and "update" not in again.stdout
+
+
+@pytest.mark.parametrize("bridge, message", [
+    ([{"name": "br0", "ports": ["eth0"]}, {"name": "br0", "ports": ["eth1"]}],
+     "[[bridge]] #2 name: 'br0' is also bridge #1"),
+    ([{"name": "a", "ports": ["eth0"]}, {"name": "b", "ports": ["eth0"]}],
+     "[[bridge]] #2 ports: eth0 is already a port of a"),
+    ([{"name": "a", "ports": ["eth0"], "vlan": 4095}], "[[bridge]] #1 vlan: 4095: a VLAN id"),
+    ([{"name": "a", "ports": ["eth0"], "address": ["192.0.2.1"]}],
+     "[[bridge]] #1 address: '192.0.2.1': not an address with prefix length"),
+    ([{"name": "a", "ports": []}], "[[bridge]] #1 ports: a bridge needs at least one port"),
+    ([{"name": "a", "ports": ["eth0;reboot"]}], "not a network interface name"),
+    ([{"name": "a", "ports": ["eth0"], "routes": ['default via "x"']}], "not a route"),
+    ([{"name": "a"}], "[[bridge]] #1 ports: missing (required)"),
+    ([{"name": "A-1", "ports": ["eth0"]}], "[[bridge]] #1 name: 'A-1': must match"),
+])
+def test_bridge_spec_errors(tmp_path: Path, bridge: list[dict[str, Any]], message: str) -> None:
+    path = write_spec(tmp_path, "bad", bridge=bridge)
+    with pytest.raises(UserError) as raised:
+        load_spec(path)
+    assert str(raised.value).startswith(f"{path}: ") and message in str(raised.value)
+
+
+def test_bridge_must_be_an_array_of_tables(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text('[host]\nname = "t"\narch = "amd64"\nxen = "4.20"\nkernel = "6.12"\n'
+                    '[bridge]\nname = "br0"\n')
+    with pytest.raises(UserError, match=r"bridge: must be an array of tables \(\[\[bridge\]\]\)"):
+        load_spec(path)
+
+
+def test_fleet_router_hosts_keep_their_bridges_in_the_reinstall_spec(tmp_path: Path) -> None:
+    proc = xenmig(tmp_path / "cache", "plan", spec_path("xen02"))
+    assert '[[bridge]]\n  name = "xenbr0"\n  ports = ["eth1"]\n  address = ["192.0.2.12/24"]' \
+        in proc.stdout

@@ -1,0 +1,138 @@
+"""Bridges for the guests, the Gentoo way: netifrc in /etc/conf.d/net.
+
+The original migration moved from xend's network-bridge script to netifrc
+bridges: one on the external VLAN without an address (dom0 stays off it,
+a router VM owns it), one on the internal VLAN with dom0's address, so
+that a router VM can move between hosts.  Today's netifrc takes strings,
+not the bash arrays of 2010 (``config_extbr0=("null")``):
+
+    config_eth0="null"              # a port carries no address of its own
+    bridge_extbr0="eth0"            # the ports
+    config_extbr0="null"            # or the addresses, routes_extbr0=...
+    bridge_stp_state_extbr0=0
+    bridge_forward_delay_extbr0=0   # a guest's vif forwards at once
+
+With ``vlan``, the ports are the VLAN interfaces ``<port>.<vlan>``, made
+by ``vlans_<port>``.  Variable names use the interface name with every
+character other than letters, digits and ``_`` replaced by ``_``
+(netifrc's ``shell_var``).
+
+xenmig's lines are a block at the top of the file, so a setting of the
+administrator's further down wins; the file is then read by bash, as
+netifrc reads it, and a variable of xenmig's that ends up different is
+reported (NetConfOverridden).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+
+from xenmig.blocks import block_body, render_block
+from xenmig.contributions import NET_CONF, Contribution
+from xenmig.findings import Finding, Level
+from xenmig.rules.context import Context
+from xenmig.spec import HostSpec
+
+
+class NetConfOverridden(Finding):
+    """The host's /etc/conf.d/net sets a variable of a bridge xenmig
+    configures, further down than xenmig's block, so netifrc uses the
+    host's value.  The message names the variable and both values; remove
+    the host's line or change the spec."""
+
+    level = Level.WARNING
+
+
+def shell_var(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def net_lines(spec: HostSpec) -> list[Contribution]:
+    """The netifrc lines of the spec's bridges, grouped by bridge."""
+    out: list[Contribution] = []
+    trunks: dict[str, list[str]] = {}
+    for bridge in spec.bridge:
+        if bridge.vlan:
+            for port in bridge.ports:
+                trunks.setdefault(port, []).append(str(bridge.vlan))
+    if trunks:
+        why = "VLAN trunks: the tagged interfaces the bridges use (<port>.<vlan>)"
+        for port, vlans in trunks.items():
+            out.append(Contribution(NET_CONF, f'config_{shell_var(port)}="null"', why))
+            out.append(Contribution(NET_CONF, f'vlans_{shell_var(port)}="{" ".join(vlans)}"',
+                                    why))
+    for bridge in spec.bridge:
+        members = [f"{p}.{bridge.vlan}" if bridge.vlan else p for p in bridge.ports]
+        br = shell_var(bridge.name)
+        why = (f"Bridge {bridge.name} ([[bridge]] {bridge.name}): "
+               + (f"dom0 at {', '.join(bridge.address)}" if bridge.address
+                  else "no address, dom0 stays off this network"))
+        lines = [f'config_{shell_var(m)}="null"' for m in members]
+        lines.append(f'bridge_{br}="{" ".join(members)}"')
+        lines.append(f'config_{br}="{" ".join(bridge.address) or "null"}"')
+        if bridge.routes:
+            lines.append(f'routes_{br}="{chr(10).join(bridge.routes)}"')  # one per line
+        lines.append(f"bridge_stp_state_{br}={1 if bridge.stp else 0}")
+        if not bridge.stp:
+            lines.append(f"bridge_forward_delay_{br}=0")
+        out += [Contribution(NET_CONF, line, why) for line in lines]
+    return out
+
+
+_ASSIGN = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))$')
+
+
+def wanted(contributions: list[Contribution]) -> dict[str, str]:
+    out = {}
+    for c in contributions:
+        if m := _ASSIGN.match(c.line):
+            out[m[1]] = m[2] if m[2] is not None else m[3]
+    return out
+
+
+def sourced(text: bytes, names: list[str]) -> dict[str, str | None]:
+    """The values of ``names`` after bash sources ``text`` (None: unset)."""
+    script = 'source "$1" >/dev/null 2>&1; shift; for v; do ' \
+             'if [[ -v $v ]]; then printf "%s=%s\\0" "$v" "${!v}"; fi; done'
+    with tempfile.NamedTemporaryFile(prefix="xenmig-net-") as f:
+        f.write(text)
+        f.flush()
+        proc = subprocess.run(["bash", "--norc", "--noprofile", "-c", script, "_", f.name,
+                               *names], capture_output=True, check=False, timeout=30)
+    found: dict[str, str | None] = dict.fromkeys(names)
+    for item in proc.stdout.decode("utf-8", "replace").split("\0"):
+        if "=" in item:
+            name, value = item.split("=", 1)
+            found[name] = value
+    return found
+
+
+def bridges(ctx: Context) -> Iterator[Finding | Contribution]:
+    lines = net_lines(ctx.spec)
+    yield from lines
+    if not lines or ctx.root is None:
+        return
+    existing = ctx.root / NET_CONF.lstrip("/")
+    try:
+        old = existing.read_bytes() if existing.is_file() else b""
+    except OSError:
+        return  # the writer reports an unreadable file
+    block = render_block(ctx.spec, block_body(lines)).encode()
+    want = wanted(lines)
+    got = sourced(block + _without_block(old), list(want))
+    for name, value in want.items():
+        if got[name] != value:
+            yield NetConfOverridden(
+                ctx.spec.name, f"{name}: the host's value {got[name]!r} wins over "
+                f"xenmig's {value!r}", str(existing), name)
+
+
+def _without_block(old: bytes) -> bytes:
+    """The host's own lines (a block of an earlier run removed)."""
+    from xenmig.writer import merge_block
+
+    merged = merge_block(old, None, owned=False)
+    return merged if isinstance(merged, bytes) else old
