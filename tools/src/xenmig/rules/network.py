@@ -26,14 +26,13 @@ reported (NetConfOverridden).
 from __future__ import annotations
 
 import re
-import subprocess
-import tempfile
 from collections.abc import Iterator
 
 from xenmig.blocks import block_body, render_block
 from xenmig.contributions import NET_CONF, Contribution
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
+from xenmig.shellfile import assignments, overridden
 from xenmig.spec import HostSpec
 
 
@@ -82,34 +81,6 @@ def net_lines(spec: HostSpec) -> list[Contribution]:
     return out
 
 
-_ASSIGN = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))$')
-
-
-def wanted(contributions: list[Contribution]) -> dict[str, str]:
-    out = {}
-    for c in contributions:
-        if m := _ASSIGN.match(c.line):
-            out[m[1]] = m[2] if m[2] is not None else m[3]
-    return out
-
-
-def sourced(text: bytes, names: list[str]) -> dict[str, str | None]:
-    """The values of ``names`` after bash sources ``text`` (None: unset)."""
-    script = 'source "$1" >/dev/null 2>&1; shift; for v; do ' \
-             'if [[ -v $v ]]; then printf "%s=%s\\0" "$v" "${!v}"; fi; done'
-    with tempfile.NamedTemporaryFile(prefix="xenmig-net-") as f:
-        f.write(text)
-        f.flush()
-        proc = subprocess.run(["bash", "--norc", "--noprofile", "-c", script, "_", f.name,
-                               *names], capture_output=True, check=False, timeout=30)
-    found: dict[str, str | None] = dict.fromkeys(names)
-    for item in proc.stdout.decode("utf-8", "replace").split("\0"):
-        if "=" in item:
-            name, value = item.split("=", 1)
-            found[name] = value
-    return found
-
-
 def bridges(ctx: Context) -> Iterator[Finding | Contribution]:
     lines = net_lines(ctx.spec)
     yield from lines
@@ -120,19 +91,10 @@ def bridges(ctx: Context) -> Iterator[Finding | Contribution]:
         old = existing.read_bytes() if existing.is_file() else b""
     except OSError:
         return  # the writer reports an unreadable file
-    block = render_block(ctx.spec, block_body(lines)).encode()
-    want = wanted(lines)
-    got = sourced(block + _without_block(old), list(want))
-    for name, value in want.items():
-        if got[name] != value:
-            yield NetConfOverridden(
-                ctx.spec.name, f"{name}: the host's value {got[name]!r} wins over "
-                f"xenmig's {value!r}", str(existing), name)
+    want = assignments(lines)
+    block = render_block(ctx.spec, block_body(lines))
+    for name, got in overridden(block, old, want):
+        yield NetConfOverridden(
+            ctx.spec.name, f"{name}: the host's value {got!r} wins over xenmig's "
+            f"{want[name]!r}", str(existing), name)
 
-
-def _without_block(old: bytes) -> bytes:
-    """The host's own lines (a block of an earlier run removed)."""
-    from xenmig.writer import merge_block
-
-    merged = merge_block(old, None, owned=False)
-    return merged if isinstance(merged, bytes) else old
