@@ -29,7 +29,8 @@ ROUTER = [  # the original migration's router-VM bridges
 def sourced(path: Path, *names: str) -> dict[str, str]:
     """The variables after bash sources ``path`` (bash -n first)."""
     subprocess.run(["bash", "-n", str(path)], check=True)
-    script = 'source "$1"; shift; for v; do [[ -v $v ]] && printf "%s=%s\\0" "$v" "${!v}"; done; true'
+    script = ('source "$1"; shift; '
+              'for v; do [[ -v $v ]] && printf "%s=%s\\0" "$v" "${!v}"; done; true')
     out = subprocess.run(["bash", "-c", script, "_", str(path), *names],
                          capture_output=True, text=True, check=True).stdout
     return dict(item.split("=", 1) for item in out.split("\0") if item)
