@@ -81,12 +81,14 @@ def test_render_the_fleet(tmp_path: Path) -> None:
     rendered = files(out / "xen10")
     assert sorted(rendered) == [
         "etc/conf.d/net",
+        "etc/default/grub",
         "etc/kernel/config.d/90-xenmig-dom0.config",
         "etc/portage/env/xenmig-no-ssp.conf",
         "etc/portage/package.accept_keywords/90-xenmig",
         "etc/portage/package.env/90-xenmig",
         "etc/portage/package.mask/90-xenmig",
         "etc/portage/package.use/90-xenmig",
+        "etc/xen/xl.conf",
         "etc/xenmig/kernel/dom0.config",
         "etc/xenmig/kernel/domu.config",
     ]

@@ -17,16 +17,18 @@ from xenmig.spec import load_spec
 from xenmig.steps import plan_host, reinstall_spec
 
 LEGACY_ERRORS = ["Dom0Is32Bit", "KernelTooOldForGlibc", "NoUdevForKernel"]
+# GrubCmdlineUnread: evaluated without a root, the host's /etc/default/grub is unknown.
 REINSTALLED = [
-    "FlagReplaced", "FlagReplaced", "GlibcFiltersSspItself", "RequiredUseAdded",
+    "FlagReplaced", "FlagReplaced", "GlibcFiltersSspItself", "GrubCmdlineUnread",
+    "RequiredUseAdded",
     "TestingKeywordNeeded", "TestingKeywordNeeded", "XenSeriesPinned",
 ]
 EXPECTED = {
     "xen10": [
-        "FlagReplaced", "GlibcFiltersSspItself", "RequiredUseAdded",
+        "FlagReplaced", "GlibcFiltersSspItself", "GrubCmdlineUnread", "RequiredUseAdded",
         "TestingKeywordNeeded", "TestingKeywordNeeded", "XenSeriesPinned",
     ],
-    "xen11": ["TestingKeywordNeeded", "TestingKeywordNeeded", "UdevPinned"],
+    "xen11": ["GrubCmdlineUnread", "TestingKeywordNeeded", "TestingKeywordNeeded", "UdevPinned"],
 }
 
 

@@ -19,11 +19,12 @@ import pytest
 from tests.support.cli import xenmig
 from tests.support.realworld import copy_tree, snapshot_files, tree_params, trees
 from tests.support.specs import write_spec
-from xenmig.contributions import KERNEL_CONFIG_D, KERNEL_FRAGMENTS
 from xenmig.portage_view import _import_portage, repos_conf
 from xenmig.repos import RepoSet
+from xenmig.writer import TARGETS
 
-KERNEL_TARGETS = (KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values())
+# xenmig's files outside etc/portage (kernel fragments, netifrc, GRUB, xl.conf)
+ROOT_TARGETS = tuple(t for t in TARGETS if t.startswith("/"))
 OWNED = ("90-xenmig", "zz-xenmig", "xenmig-no-ssp.conf", "xenmig-no-collision-protect.conf")
 SPEC: dict[str, dict[str, Any]] = {
     "host": {"xen": "4.19"},
@@ -61,7 +62,7 @@ def portage_config(root: Path, repos: RepoSet) -> tuple[Any, set[str]]:
 
 
 def owned(rel: str) -> bool:
-    return Path(rel).name in OWNED or f"/{rel}" in KERNEL_TARGETS
+    return Path(rel).name in OWNED or f"/{rel}" in ROOT_TARGETS
 
 
 @pytest.mark.parametrize("tree", tree_params())

@@ -20,7 +20,10 @@ KERNEL_FRAGMENTS = {"dom0": "/etc/xenmig/kernel/dom0.config",
 # netifrc's configuration: the administrator's file, where xenmig owns a
 # block at the top (like a package.* file).
 NET_CONF = "/etc/conf.d/net"
-SHARED_FILES = (NET_CONF,)
+# grub-mkconfig's settings and xl's global configuration: shared the same way.
+GRUB_DEFAULTS = "/etc/default/grub"
+XL_CONF = "/etc/xen/xl.conf"
+SHARED_FILES = (NET_CONF, GRUB_DEFAULTS, XL_CONF)
 # make.conf when it is a directory (portage reads every file in it, sorted);
 # when it is a file xenmig never writes it and reports the change instead.
 MAKE_CONF = "make.conf"

@@ -9,6 +9,17 @@ import tempfile
 from collections.abc import Iterable
 
 from xenmig.contributions import Contribution
+from xenmig.findings import Finding, Level
+
+
+class ShellFileRunsCommands(Finding):
+    """A host file xenmig reads the way bash does (/etc/conf.d/net,
+    /etc/default/grub) contains commands: command substitution, a pipe or
+    a line that is not an assignment.  xenmig never runs them, so it cannot
+    read the file's values: the message names the command and what was not
+    done because of it."""
+
+    level = Level.WARNING
 
 _ASSIGN = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))$')
 _SCRIPT = ('source "$1" >/dev/null 2>&1; shift; for v; do '
@@ -24,14 +35,62 @@ def assignments(contributions: Iterable[Contribution]) -> dict[str, str]:
     return out
 
 
+_NAME = re.compile(r"(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\+?=")
+
+
+def commands(text: bytes) -> str | None:
+    """The first thing in ``text`` that would run a command when sourced
+    (command substitution, process substitution, or a line that is not an
+    assignment), None for a file of plain assignments and comments."""
+    source = text.decode("utf-8", "replace")
+    quote = ""
+    at_start = True
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if at_start and not quote:
+            rest = source[i:].split("\n", 1)[0]
+            stripped = rest.lstrip()
+            if stripped and not stripped.startswith("#") and not _NAME.match(stripped):
+                return stripped
+            if stripped.startswith("#"):
+                i += len(rest)
+                continue
+            at_start = False
+        if ch == "\\" and quote != "'":
+            i += 2
+            continue
+        if quote == "'":
+            quote = "" if ch == "'" else quote
+        elif ch in "'\"" and quote in ("", ch):
+            quote = "" if quote else ch
+        elif ch == "`" or (ch in "$<>" and source[i + 1:i + 2] == "(") or (
+                ch in ";&|" and not quote):  # substitution, or a second command
+            return source[i:].split("\n", 1)[0]
+        elif ch == "#" and not quote and (i == 0 or source[i - 1] in " \t"):
+            i = source.find("\n", i)
+            if i < 0:
+                break
+            continue
+        if ch == "\n" and not quote:
+            at_start = True
+        i += 1
+    return None
+
+
 def sourced(text: bytes, names: Iterable[str]) -> dict[str, str | None]:
-    """The values of ``names`` after bash sources ``text`` (None: unset)."""
+    """The values of ``names`` after bash sources ``text`` (None: unset).
+    Only for text without commands (see :func:`commands`); bash runs with an
+    empty environment."""
     names = list(names)
+    if commands(text) is not None:
+        raise ValueError("the text runs commands; it is not sourced")
     with tempfile.NamedTemporaryFile(prefix="xenmig-sh-") as f:
         f.write(text)
         f.flush()
         proc = subprocess.run(["bash", "--norc", "--noprofile", "-c", _SCRIPT, "_", f.name,
-                               *names], capture_output=True, check=False, timeout=30)
+                               *names], capture_output=True, check=False, timeout=30,
+                              env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
     found: dict[str, str | None] = dict.fromkeys(names)
     for item in proc.stdout.decode("utf-8", "replace").split("\0"):
         if "=" in item:

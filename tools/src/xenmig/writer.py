@@ -42,12 +42,14 @@ from xenmig.blocks import (
 from xenmig.contributions import (
     ENV_NO_COLLISION_PROTECT,
     ENV_NO_SSP,
+    GRUB_DEFAULTS,
     KERNEL_CONFIG_D,
     KERNEL_FRAGMENTS,
     MAKE_CONF,
     NET_CONF,
     PACKAGE_TARGETS,
     SHARED_FILES,
+    XL_CONF,
     Contribution,
 )
 from xenmig.errors import XenmigError
@@ -56,7 +58,7 @@ from xenmig.spec import HostSpec
 
 # Targets are relative to etc/portage, or to the root when they start with "/".
 TARGETS = (*PACKAGE_TARGETS, ENV_NO_SSP, ENV_NO_COLLISION_PROTECT, MAKE_CONF,
-           KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values(), NET_CONF)
+           KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values(), NET_CONF, GRUB_DEFAULTS, XL_CONF)
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
 _BEGIN_RE = re.compile(r"^# BEGIN xenmig ([0-9a-f]{16}):")

@@ -40,6 +40,7 @@ class Evaluation:
 def evaluate(ctx: Context) -> Evaluation:
     from xenmig.rules import (
         arch,
+        boot,
         kernel,
         keywords,
         makeconf,
@@ -65,6 +66,8 @@ def evaluate(ctx: Context) -> Evaluation:
         return evaluation
     evaluation.take(kernel.fragments(ctx))
     evaluation.take(network.bridges(ctx))
+    evaluation.take(boot.grub(ctx))
+    evaluation.take(boot.xl_conf(ctx))
     ctx.contributions = tuple(evaluation.contributions)
     evaluation.take(keywords.accept_keywords(ctx))
     ctx.contributions = tuple(evaluation.contributions)

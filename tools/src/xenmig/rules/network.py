@@ -32,7 +32,13 @@ from xenmig.blocks import block_body, render_block
 from xenmig.contributions import NET_CONF, Contribution
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
-from xenmig.shellfile import assignments, overridden
+from xenmig.shellfile import (
+    ShellFileRunsCommands,
+    assignments,
+    commands,
+    host_lines,
+    overridden,
+)
 from xenmig.spec import HostSpec
 
 
@@ -91,6 +97,10 @@ def bridges(ctx: Context) -> Iterator[Finding | Contribution]:
         old = existing.read_bytes() if existing.is_file() else b""
     except OSError:
         return  # the writer reports an unreadable file
+    if found := commands(host_lines(old)):
+        yield ShellFileRunsCommands(ctx.spec.name, f"{found!r}: not run, so the host's "
+                                    "settings were not compared with xenmig's", str(existing))
+        return
     want = assignments(lines)
     block = render_block(ctx.spec, block_body(lines))
     for name, got in overridden(block, old, want):

@@ -9,6 +9,7 @@ from typing import Any
 
 from xenmig.errors import UserError
 from xenmig.spec.model import (
+    BootSection,
     BridgeSection,
     HostSection,
     HostSpec,
@@ -89,5 +90,6 @@ def load_spec(path: Path) -> HostSpec:
     }
     return HostSpec(
         path, HostSection(**values["host"]), PortageSection(**values["portage"]),
-        KernelSection(**values["kernel"]), _bridges(path, raw.get("bridge", [])),
+        KernelSection(**values["kernel"]), BootSection(**values["boot"]),
+        _bridges(path, raw.get("bridge", [])),
     )

@@ -66,6 +66,13 @@ class KernelSection:
 
 
 @dataclass(frozen=True)
+class BootSection:
+    dom0_mem: str | None
+    dom0_max_vcpus: int | None
+    serial: bool
+
+
+@dataclass(frozen=True)
 class BridgeSection:
     name: str
     ports: tuple[str, ...]
@@ -81,6 +88,7 @@ class HostSpec:
     host: HostSection
     portage: PortageSection
     kernel: KernelSection
+    boot: BootSection = BootSection(None, None, True)
     bridge: tuple[BridgeSection, ...] = ()
 
     @property

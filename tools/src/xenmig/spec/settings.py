@@ -134,6 +134,19 @@ def parse_routes(value: Any) -> tuple[str, ...]:
     return tuple(routes)
 
 
+def parse_memory(value: Any) -> str:
+    text = _string(value)
+    if not re.fullmatch(r"[1-9][0-9]{0,6}[MG]", text):
+        raise ValueError(f"{text!r}: a size like 4096M or 4G")
+    return text
+
+
+def parse_vcpus(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 512:
+        raise ValueError(f"{value!r}: an integer from 1 to 512")
+    return value
+
+
 def parse_version(value: Any) -> Version:
     return Version(_string(value))
 
@@ -221,6 +234,13 @@ SETTINGS: tuple[Setting, ...] = (
             "nothing to install or update inside the guests).", "true"),
     Setting("kernel", "hvm_guests", parse_bool, False,
             "The host runs HVM guests: their device models need TUN/TAP in dom0.", "true"),
+    Setting("boot", "dom0_mem", parse_memory, None,
+            "Fixed dom0 memory (Xen's dom0_mem=SIZE,max:SIZE; xl's autoballoon off).",
+            '"4096M"'),
+    Setting("boot", "dom0_max_vcpus", parse_vcpus, None,
+            "vCPUs of dom0 (Xen's dom0_max_vcpus).", "2"),
+    Setting("boot", "serial", parse_bool, True,
+            "Xen and dom0 on the serial console (com1 115200 8n1), as well as VGA.", "false"),
     Setting("bridge", "name", parse_bridge_name, REQUIRED,
             "Name of a bridge guests' vifs attach to ([[bridge]], one table per bridge).",
             '"extbr0"'),
