@@ -14,8 +14,11 @@ from tests.support.specs import write_spec
 
 
 def files(root: Path) -> dict[str, bytes]:
+    """Regular files by path, and links as b"-> target" (never followed)."""
     return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        str(p.relative_to(root)): (b"-> " + str(p.readlink()).encode()) if p.is_symlink()
+        else p.read_bytes()
+        for p in sorted(root.rglob("*")) if p.is_symlink() or p.is_file()
     }
 
 
@@ -82,12 +85,19 @@ def test_render_the_fleet(tmp_path: Path) -> None:
     assert sorted(rendered) == [
         "etc/conf.d/net",
         "etc/default/grub",
+        "etc/init.d/net.extbr0",
+        "etc/init.d/net.xenbr0",
         "etc/kernel/config.d/90-xenmig-dom0.config",
         "etc/portage/env/xenmig-no-ssp.conf",
         "etc/portage/package.accept_keywords/90-xenmig",
         "etc/portage/package.env/90-xenmig",
         "etc/portage/package.mask/90-xenmig",
         "etc/portage/package.use/90-xenmig",
+        "etc/runlevels/default/net.extbr0",
+        "etc/runlevels/default/net.xenbr0",
+        "etc/runlevels/default/xencommons",
+        "etc/runlevels/default/xenconsoled",
+        "etc/runlevels/default/xendomains",
         "etc/xen/xl.conf",
         "etc/xenmig/kernel/dom0.config",
         "etc/xenmig/kernel/domu.config",

@@ -140,3 +140,40 @@ def test_fleet_router_hosts_keep_their_bridges_in_the_reinstall_spec(tmp_path: P
     proc = xenmig(tmp_path / "cache", "plan", spec_path("xen02"))
     assert '[[bridge]]\n  name = "xenbr0"\n  ports = ["eth1"]\n  address = ["192.0.2.12/24"]' \
         in proc.stdout
+
+
+def test_init_script_links_and_runlevels(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "etc/portage").mkdir(parents=True)
+    (root / "etc/runlevels/default").mkdir(parents=True)
+    (root / "etc/runlevels/default/net.eth1").symlink_to("/etc/init.d/net.eth1")
+    (root / "etc/runlevels/default/xencommons").symlink_to("/etc/init.d/xencommons")
+    spec = write_spec(tmp_path, "links", bridge=ROUTER)
+    proc = xenmig(tmp_path / "cache", "apply", spec, "--root", root)
+    assert proc.returncode == 0, proc.stdout
+    assert "net.eth1 is a port of xenbr0: rc-update del net.eth1 default [PortInRunlevel]" \
+        in proc.stdout
+    init_d, default = root / "etc/init.d", root / "etc/runlevels/default"
+    assert {p.name: str(p.readlink()) for p in init_d.iterdir()} == {
+        "net.extbr0": "net.lo", "net.xenbr0": "net.lo"}
+    assert {p.name: str(p.readlink()) for p in default.iterdir()} == {
+        "net.eth1": "/etc/init.d/net.eth1",  # the host's: reported, never removed
+        "net.extbr0": "/etc/init.d/net.extbr0", "net.xenbr0": "/etc/init.d/net.xenbr0",
+        "xencommons": "/etc/init.d/xencommons", "xenconsoled": "/etc/init.d/xenconsoled",
+        "xendomains": "/etc/init.d/xendomains"}
+    assert xenmig(tmp_path / "cache", "apply", spec, "--root", root, "--check").returncode == 0
+
+
+def test_a_file_where_a_link_goes_is_left_alone(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "etc/portage").mkdir(parents=True)
+    (root / "etc/init.d").mkdir(parents=True)
+    script = root / "etc/init.d/net.extbr0"
+    script.write_text("#!/sbin/openrc-run\n# the host's own\n")
+    spec = write_spec(tmp_path, "conflict", bridge=ROUTER)
+    proc = xenmig(tmp_path / "cache", "apply", spec, "--root", root)
+    assert proc.returncode == 1
+    assert f"{script}: is not a link (xenmig would link it to 'net.lo'); left alone " \
+           "[LinkConflict]" in proc.stdout
+    assert script.read_text() == "#!/sbin/openrc-run\n# the host's own\n"
+    assert not (root / "etc/conf.d/net").exists()  # an error finding: nothing written

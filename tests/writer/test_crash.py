@@ -19,9 +19,11 @@ from tests.support.specs import write_spec
 OLD: dict[str, dict[str, Any]] = {"host": {"xen": "4.19"},
        "portage": {"use": ["flask", "pygrub"], "cflags": "-O2 -fstack-protector-all",
                    "no_ssp": ["sys-libs/glibc"]}}
-NEW: dict[str, dict[str, Any]] = {"host": {"xen": "4.20", "from_xen": "3.4.4"},
+NEW: dict[str, Any] = {"host": {"xen": "4.20", "from_xen": "3.4.4"},
        "portage": {"use": ["flask"], "cflags": "-O2 -march=x86-64-v2 -fstack-protector-strong",
-                   "no_ssp": ["sys-libs/glibc", "sys-apps/busybox"]}}
+                   "no_ssp": ["sys-libs/glibc", "sys-apps/busybox"]},
+       # a bridge: /etc/conf.d/net and the net.xenbr0 links are created too
+       "bridge": [{"name": "xenbr0", "ports": ["eth1"]}]}
 USER_USE = b"# the administrator's own package.use, a single file\r\ndev-vcs/git -perl\n\xff\n"
 
 

@@ -38,6 +38,21 @@ class Contribution:
     why: str
 
 
+# Where xenmig makes links: OpenRC's init scripts and the default runlevel.
+INIT_D = "/etc/init.d"
+DEFAULT_RUNLEVEL = "/etc/runlevels/default"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A symbolic link ``path`` (from the root) -> ``target``: init scripts
+    (net.<bridge> -> net.lo) and runlevel entries."""
+
+    path: str
+    target: str
+    why: str
+
+
 def package_env_line(atom: str, env_target: str) -> str:
     """The package.env line that applies ``env/<file>`` (``env_target``) to ``atom``."""
     return f"{atom} {env_target.removeprefix('env/')}"

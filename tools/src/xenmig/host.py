@@ -51,6 +51,6 @@ def assess(spec: HostSpec, repos: RepoSet, root: Path | None = None) -> Assessme
     assessment = Assessment(spec, evaluation)
     if root is not None and not evaluation.blocked:
         assessment.changes, assessment.write_findings = plan_writes(
-            spec, root, evaluation.contributions
+            spec, root, evaluation.contributions, evaluation.links
         )
     return assessment

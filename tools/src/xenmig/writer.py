@@ -40,9 +40,11 @@ from xenmig.blocks import (
     render_block,
 )
 from xenmig.contributions import (
+    DEFAULT_RUNLEVEL,
     ENV_NO_COLLISION_PROTECT,
     ENV_NO_SSP,
     GRUB_DEFAULTS,
+    INIT_D,
     KERNEL_CONFIG_D,
     KERNEL_FRAGMENTS,
     MAKE_CONF,
@@ -51,6 +53,7 @@ from xenmig.contributions import (
     SHARED_FILES,
     XL_CONF,
     Contribution,
+    Link,
 )
 from xenmig.errors import XenmigError
 from xenmig.findings import Finding, Level
@@ -89,6 +92,14 @@ class UnusableTarget(Finding):
     level = Level.ERROR
 
 
+class LinkConflict(Finding):
+    """A link xenmig would create (an init script net.<bridge>, a runlevel
+    entry) exists as something else: a file, or a link to another target.
+    It is left alone; the message says what is there."""
+
+    level = Level.ERROR
+
+
 class LeftoverTempFile(Finding):
     """A temp file of an interrupted xenmig run was found (and removed by
     apply); portage ignores dotfiles, so it had no effect."""
@@ -111,6 +122,7 @@ class FileChange:
     display: str
     old: bytes | None
     new: bytes | None  # None: remove the file
+    link: bool = False  # old/new are the targets of a symbolic link
 
     @property
     def status(self) -> str:
@@ -121,6 +133,9 @@ class FileChange:
         return "remove" if self.new is None else "update"
 
     def diff(self) -> str:
+        if self.link:
+            return f"link {self.display} -> {(self.new or b'').decode()}\n"
+
         def lines(data: bytes | None) -> list[str]:
             return [] if data is None else data.decode("utf-8", "replace").splitlines(True)
 
@@ -202,15 +217,42 @@ def _location(root: Path, target: str) -> tuple[Path | None, bool, str | None]:
 def leftover_temps(root: Path) -> list[Path]:
     etc = root / "etc/portage"
     dirs = [etc, etc / "env", etc / MAKE_CONF, *(etc / t for t in PACKAGE_TARGETS),
-            *dict.fromkeys((root / t.lstrip("/")).parent for t in TARGETS if t.startswith("/"))]
+            *dict.fromkeys((root / t.lstrip("/")).parent for t in TARGETS if t.startswith("/")),
+            root / INIT_D.lstrip("/"), root / DEFAULT_RUNLEVEL.lstrip("/")]
     return sorted(
         p for d in dirs if d.is_dir() for p in d.iterdir()
         if p.name.startswith(TEMP_PREFIX) and p.name.endswith(TEMP_SUFFIX)
     )
 
 
+def plan_links(spec: HostSpec, root: Path,
+               links: Iterable[Link]) -> tuple[list[FileChange], list[Finding]]:
+    """Links are created, never replaced or removed: a symbolic link carries
+    no mark of who made it, so one that exists is the administrator's."""
+    changes: list[FileChange] = []
+    findings: list[Finding] = []
+    for link in links:
+        path = root / link.path.lstrip("/")
+        display = link.path.lstrip("/")
+        want = link.target.encode()
+        if path.is_symlink():
+            have = os.readlink(path).encode()
+            if have != want:
+                findings.append(LinkConflict(spec.name, f"links to {have.decode()!r}, not "
+                                             f"{link.target!r}; left alone", str(path)))
+                continue
+            changes.append(FileChange(path, display, have, want, link=True))
+        elif path.exists():
+            findings.append(LinkConflict(spec.name, f"is not a link (xenmig would link it to "
+                                         f"{link.target!r}); left alone", str(path)))
+        else:
+            changes.append(FileChange(path, display, None, want, link=True))
+    return changes, findings
+
+
 def plan_writes(
-    spec: HostSpec, root: Path, contributions: Iterable[Contribution]
+    spec: HostSpec, root: Path, contributions: Iterable[Contribution],
+    links: Iterable[Link] = (),
 ) -> tuple[list[FileChange], list[Finding]]:
     """What writing the contributions to ``root`` changes."""
     blocks = {
@@ -242,7 +284,8 @@ def plan_writes(
             continue
         shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
         changes.append(FileChange(path, shown, old, new))
-    return changes, findings
+    link_changes, link_findings = plan_links(spec, root, links)
+    return changes + link_changes, findings + link_findings
 
 
 _steps = 0
@@ -303,6 +346,18 @@ def _write_atomically(path: Path, data: bytes, fsync: bool) -> None:
         _fsync_dir(directory)
 
 
+def _link_atomically(path: Path, target: str, fsync: bool) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.parent / f"{TEMP_PREFIX}{path.name}.{os.getpid()}{TEMP_SUFFIX}"
+    temp.unlink(missing_ok=True)
+    os.symlink(target, temp)
+    _checkpoint()
+    os.replace(temp, path)
+    _checkpoint()
+    if fsync:
+        _fsync_dir(path.parent)
+
+
 def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> None:
     """Carry the changes out (and remove temps of interrupted runs).
 
@@ -318,7 +373,9 @@ def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> N
         if change.status == "identical":
             continue
         try:
-            if change.new is None:
+            if change.link:
+                _link_atomically(change.path, (change.new or b"").decode(), fsync)
+            elif change.new is None:
                 change.path.unlink()
                 _checkpoint()
                 if fsync:

@@ -11,26 +11,30 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from xenmig.contributions import Contribution
+from xenmig.contributions import Contribution, Link
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
 
-Rule = Callable[[Context], Iterator[Finding | Contribution]]
+Rule = Callable[[Context], Iterator[Finding | Contribution | Link]]
 
 
 @dataclass
 class Evaluation:
     findings: list[Finding] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
 
     @property
     def blocked(self) -> bool:
         """True when the host cannot be migrated in place (error findings)."""
         return any(f.level is Level.ERROR for f in self.findings)
 
-    def take(self, results: Iterable[Finding | Contribution]) -> None:
+    def take(self, results: Iterable[Finding | Contribution | Link]) -> None:
         for result in results:
-            if isinstance(result, Contribution):
+            if isinstance(result, Link):
+                if result not in self.links:
+                    self.links.append(result)
+            elif isinstance(result, Contribution):
                 if result not in self.contributions:
                     self.contributions.append(result)
             else:
@@ -66,6 +70,7 @@ def evaluate(ctx: Context) -> Evaluation:
         return evaluation
     evaluation.take(kernel.fragments(ctx))
     evaluation.take(network.bridges(ctx))
+    evaluation.take(network.links(ctx))
     evaluation.take(boot.grub(ctx))
     evaluation.take(boot.xl_conf(ctx))
     ctx.contributions = tuple(evaluation.contributions)

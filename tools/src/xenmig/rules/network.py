@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator
 
 from xenmig.blocks import block_body, render_block
-from xenmig.contributions import NET_CONF, Contribution
+from xenmig.contributions import DEFAULT_RUNLEVEL, INIT_D, NET_CONF, Contribution, Link
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
 from xenmig.shellfile import (
@@ -85,6 +85,42 @@ def net_lines(spec: HostSpec) -> list[Contribution]:
             lines.append(f"bridge_forward_delay_{br}=0")
         out += [Contribution(NET_CONF, line, why) for line in lines]
     return out
+
+
+# The Xen services of the default runlevel (app-emulation/xen-tools' init
+# scripts): xenstored and the other daemons come up through xencommons.
+XEN_SERVICES = ("xencommons", "xenconsoled", "xendomains")
+
+
+class PortInRunlevel(Finding):
+    """A bridge port still has its own net.<port> in the default runlevel;
+    netifrc brings ports up with their bridge, and the port's own service
+    would configure it a second time (the original migration removed them:
+    ``rc-update del net.eth0 default``).  xenmig never removes links; the
+    message has the command."""
+
+    level = Level.WARNING
+
+
+def links(ctx: Context) -> Iterator[Finding | Link]:
+    """net.<bridge> -> net.lo, and the default runlevel entries of the
+    bridges and of the Xen services (made under the root, never with the
+    host's rc-update)."""
+    spec = ctx.spec
+    for bridge in spec.bridge:
+        why = f"[[bridge]] {bridge.name}"
+        yield Link(f"{INIT_D}/net.{bridge.name}", "net.lo", why)
+        yield Link(f"{DEFAULT_RUNLEVEL}/net.{bridge.name}", f"{INIT_D}/net.{bridge.name}", why)
+    for service in XEN_SERVICES:
+        yield Link(f"{DEFAULT_RUNLEVEL}/{service}", f"{INIT_D}/{service}", "Xen services")
+    if ctx.root is None:
+        return
+    for bridge in spec.bridge:
+        for port in bridge.ports:
+            entry = ctx.root / DEFAULT_RUNLEVEL.lstrip("/") / f"net.{port}"
+            if entry.is_symlink() or entry.exists():
+                yield PortInRunlevel(spec.name, f"net.{port} is a port of {bridge.name}: "
+                                     f"rc-update del net.{port} default", str(entry))
 
 
 def bridges(ctx: Context) -> Iterator[Finding | Contribution]:
