@@ -177,3 +177,36 @@ def test_a_file_where_a_link_goes_is_left_alone(tmp_path: Path) -> None:
            "[LinkConflict]" in proc.stdout
     assert script.read_text() == "#!/sbin/openrc-run\n# the host's own\n"
     assert not (root / "etc/conf.d/net").exists()  # an error finding: nothing written
+
+
+RC_CONF = b"""# Global OpenRC configuration settings
+#rc_parallel="NO"
+rc_hotplug="*"
+rc_logger="YES"
+"""
+
+
+def test_hotplug_is_kept_away_from_bridges_and_ports(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "etc/portage").mkdir(parents=True)
+    rc_conf = root / "etc/rc.conf"
+    rc_conf.write_bytes(RC_CONF)
+    spec = write_spec(tmp_path, "plug", bridge=ROUTER)
+    assert xenmig(tmp_path / "cache", "apply", spec, "--root", root).returncode == 0
+    new = rc_conf.read_bytes()
+    assert new.startswith(RC_CONF) and new.rstrip().endswith(b"# END xenmig")
+    assert sourced(rc_conf, "rc_hotplug", "rc_logger") == {
+        "rc_hotplug": "!net.eth0 !net.extbr0 !net.eth1 !net.xenbr0 *", "rc_logger": "YES"}
+    again = xenmig(tmp_path / "cache", "apply", spec, "--root", root, "--check")
+    assert again.returncode == 0, again.stdout
+
+
+def test_no_hotplug_means_rc_conf_is_left_alone(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "etc/portage").mkdir(parents=True)
+    rc_conf = root / "etc/rc.conf"
+    unset = RC_CONF.replace(b'rc_hotplug="*"', b'#rc_hotplug="*"')
+    rc_conf.write_bytes(unset)
+    spec = write_spec(tmp_path, "noplug", bridge=ROUTER)
+    assert xenmig(tmp_path / "cache", "apply", spec, "--root", root).returncode == 0
+    assert rc_conf.read_bytes() == unset

@@ -23,7 +23,11 @@ NET_CONF = "/etc/conf.d/net"
 # grub-mkconfig's settings and xl's global configuration: shared the same way.
 GRUB_DEFAULTS = "/etc/default/grub"
 XL_CONF = "/etc/xen/xl.conf"
-SHARED_FILES = (NET_CONF, GRUB_DEFAULTS, XL_CONF)
+# OpenRC's rc.conf: xenmig's block goes at the end, because it changes a
+# value the host sets earlier in the file (rc_hotplug).
+RC_CONF = "/etc/rc.conf"
+SHARED_FILES = (NET_CONF, GRUB_DEFAULTS, XL_CONF, RC_CONF)
+END_BLOCK_FILES = (RC_CONF,)
 # make.conf when it is a directory (portage reads every file in it, sorted);
 # when it is a file xenmig never writes it and reports the change instead.
 MAKE_CONF = "make.conf"

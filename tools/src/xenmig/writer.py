@@ -41,6 +41,7 @@ from xenmig.blocks import (
 )
 from xenmig.contributions import (
     DEFAULT_RUNLEVEL,
+    END_BLOCK_FILES,
     ENV_NO_COLLISION_PROTECT,
     ENV_NO_SSP,
     GRUB_DEFAULTS,
@@ -50,6 +51,7 @@ from xenmig.contributions import (
     MAKE_CONF,
     NET_CONF,
     PACKAGE_TARGETS,
+    RC_CONF,
     SHARED_FILES,
     XL_CONF,
     Contribution,
@@ -61,7 +63,8 @@ from xenmig.spec import HostSpec
 
 # Targets are relative to etc/portage, or to the root when they start with "/".
 TARGETS = (*PACKAGE_TARGETS, ENV_NO_SSP, ENV_NO_COLLISION_PROTECT, MAKE_CONF,
-           KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values(), NET_CONF, GRUB_DEFAULTS, XL_CONF)
+           KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values(), NET_CONF, GRUB_DEFAULTS, XL_CONF,
+           RC_CONF)
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
 _BEGIN_RE = re.compile(r"^# BEGIN xenmig ([0-9a-f]{16}):")
@@ -160,8 +163,10 @@ def _find_block(lines: list[str]) -> tuple[int, int] | None:
     return None if end is None else (start, end)
 
 
-def merge_block(old: bytes | None, block: str | None, owned: bool) -> bytes | str | None:
-    """New content of a file given its old content and xenmig's block.
+def merge_block(old: bytes | None, block: str | None, owned: bool,
+                at_end: bool = False) -> bytes | str | None:
+    """New content of a file given its old content and xenmig's block (a
+    new block goes at the top, or at the end with ``at_end``).
 
     Returns the new bytes (None: remove the file), or a string naming the
     problem that prevents the merge.
@@ -175,7 +180,11 @@ def merge_block(old: bytes | None, block: str | None, owned: bool) -> bytes | st
             return NO_END
         if owned:
             return FOREIGN
-        return old if block is None else _encode(block) + old
+        if block is None:
+            return old
+        if at_end:
+            return old + (b"" if not old or old.endswith(b"\n") else b"\n") + _encode(block)
+        return _encode(block) + old
     start, end = found
     match = _BEGIN_RE.match(lines[start])
     body = "".join(lines[start + 1 : end])
@@ -276,7 +285,7 @@ def plan_writes(
         except OSError as error:
             findings.append(UnusableTarget(spec.name, f"cannot read: {error.strerror}", str(path)))
             continue
-        new = merge_block(old, block, owned)
+        new = merge_block(old, block, owned, at_end=target in END_BLOCK_FILES)
         if isinstance(new, str):
             findings.append(CONFLICTS[new](spec.name, f"{new}; left alone", str(path)))
             continue

@@ -71,6 +71,7 @@ def evaluate(ctx: Context) -> Evaluation:
     evaluation.take(kernel.fragments(ctx))
     evaluation.take(network.bridges(ctx))
     evaluation.take(network.links(ctx))
+    evaluation.take(network.hotplug(ctx))
     evaluation.take(boot.grub(ctx))
     evaluation.take(boot.xl_conf(ctx))
     ctx.contributions = tuple(evaluation.contributions)

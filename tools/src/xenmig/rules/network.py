@@ -29,7 +29,14 @@ import re
 from collections.abc import Iterator
 
 from xenmig.blocks import block_body, render_block
-from xenmig.contributions import DEFAULT_RUNLEVEL, INIT_D, NET_CONF, Contribution, Link
+from xenmig.contributions import (
+    DEFAULT_RUNLEVEL,
+    INIT_D,
+    NET_CONF,
+    RC_CONF,
+    Contribution,
+    Link,
+)
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
 from xenmig.shellfile import (
@@ -38,6 +45,7 @@ from xenmig.shellfile import (
     commands,
     host_lines,
     overridden,
+    sourced,
 )
 from xenmig.spec import HostSpec
 
@@ -121,6 +129,41 @@ def links(ctx: Context) -> Iterator[Finding | Link]:
             if entry.is_symlink() or entry.exists():
                 yield PortInRunlevel(spec.name, f"net.{port} is a port of {bridge.name}: "
                                      f"rc-update del net.{port} default", str(entry))
+
+
+def hotplug(ctx: Context) -> Iterator[Finding | Contribution]:
+    """Keep OpenRC's hotplugging away from the bridges and their ports.
+
+    With ``rc_hotplug`` unset or empty (OpenRC's default) nothing is
+    hotplugged and nothing is written.  When the host allows hotplugging,
+    ``!net.<port>`` and ``!net.<bridge>`` go in front of its patterns (the
+    first matching pattern decides), so that a port coming up does not
+    start its own net.<port> and the bridges start from the runlevel only:
+    the original migration's ``RC_PLUG_SERVICES="!net.*"`` of baselayout 1.
+    """
+    spec = ctx.spec
+    if not spec.bridge or ctx.root is None:
+        return
+    path = ctx.root / RC_CONF.lstrip("/")
+    try:
+        old = path.read_bytes() if path.is_file() else b""
+    except OSError:
+        return
+    own = host_lines(old)
+    if found := commands(own):
+        yield ShellFileRunsCommands(spec.name, f"{found!r}: not run, so rc_hotplug is "
+                                    "unknown; check it by hand", str(path))
+        return
+    current = (sourced(own, ["rc_hotplug"])["rc_hotplug"] or "").split()
+    if not current:
+        return
+    names = [f"net.{m}" for b in spec.bridge
+             for m in ([f"{p}.{b.vlan}" if b.vlan else p for p in b.ports] + [b.name])]
+    denied = [f"!{n}" for n in names if f"!{n}" not in current]
+    if denied:
+        yield Contribution(RC_CONF, f'rc_hotplug="{" ".join(denied + current)}"',
+                           "No hotplugging of the bridges and their ports: they start "
+                           "from the default runlevel")
 
 
 def bridges(ctx: Context) -> Iterator[Finding | Contribution]:
