@@ -135,7 +135,7 @@ def test_render_without_the_host_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("key, value, message", [
     ("dom0_mem", "4GB", "a size like 4096M or 4G"),
     ("dom0_mem", 4096, "expected a string"),
-    ("dom0_max_vcpus", 0, "an integer from 1 to 512"),
+    ("dom0_max_vcpus", 0, "a vCPU count is an integer from 1 to 512"),
     ("serial", "yes", "expected true or false"),
 ])
 def test_boot_spec_errors(tmp_path: Path, key: str, value: Any, message: str) -> None:

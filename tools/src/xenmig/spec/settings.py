@@ -65,6 +65,21 @@ def _string_list(value: Any) -> list[str]:
     return list(value)
 
 
+def _each(value: Any, pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
+    """A list of strings, each matching ``pattern`` (else "'x': not <what>")."""
+    items = _string_list(value)
+    for item in items:
+        if not pattern.fullmatch(item):
+            raise ValueError(f"{item!r}: not {what}")
+    return tuple(items)
+
+
+def _integer(value: Any, low: int, high: int, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(f"{value!r}: {what} is an integer from {low} to {high}")
+    return value
+
+
 def parse_name(value: Any) -> str:
     text = _string(value)
     if not _NAME_RE.fullmatch(text):
@@ -106,9 +121,7 @@ def parse_ports(value: Any) -> tuple[str, ...]:
 
 
 def parse_vlan(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 4094:
-        raise ValueError(f"{value!r}: a VLAN id is an integer from 1 to 4094")
-    return value
+    return _integer(value, 1, 4094, "a VLAN id")
 
 
 def parse_addresses(value: Any) -> tuple[str, ...]:
@@ -127,11 +140,7 @@ def parse_addresses(value: Any) -> tuple[str, ...]:
 
 
 def parse_routes(value: Any) -> tuple[str, ...]:
-    routes = _string_list(value)
-    for route in routes:
-        if not _ROUTE_RE.fullmatch(route):
-            raise ValueError(f"{route!r}: not a route like 'default via 192.0.2.1'")
-    return tuple(routes)
+    return _each(value, _ROUTE_RE, "a route like 'default via 192.0.2.1'")
 
 
 def parse_memory(value: Any) -> str:
@@ -142,9 +151,7 @@ def parse_memory(value: Any) -> str:
 
 
 def parse_vcpus(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 512:
-        raise ValueError(f"{value!r}: an integer from 1 to 512")
-    return value
+    return _integer(value, 1, 512, "a vCPU count")
 
 
 def parse_version(value: Any) -> Version:
@@ -156,11 +163,7 @@ def parse_optional_version(value: Any) -> Version | None:
 
 
 def parse_modules(value: Any) -> tuple[str, ...]:
-    names = _string_list(value)
-    for name in names:
-        if not _MODULE_RE.fullmatch(name):
-            raise ValueError(f"{name!r}: not a kernel module name")
-    return tuple(names)
+    return _each(value, _MODULE_RE, "a kernel module name")
 
 
 def parse_cflags(value: Any) -> str:
@@ -184,11 +187,7 @@ def parse_chost(value: Any) -> str:
 
 
 def parse_flags(value: Any) -> tuple[str, ...]:
-    flags = _string_list(value)
-    for flag in flags:
-        if not _FLAG_RE.fullmatch(flag):
-            raise ValueError(f"{flag!r}: not a USE flag")
-    return tuple(flags)
+    return _each(value, _FLAG_RE, "a USE flag")
 
 
 def parse_atoms(value: Any) -> tuple[str, ...]:
