@@ -8,8 +8,10 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 
+from xenmig.blocks import block_body, render_block
 from xenmig.contributions import Contribution
 from xenmig.findings import Finding, Level
+from xenmig.spec import HostSpec
 
 
 class ShellFileRunsCommands(Finding):
@@ -105,6 +107,30 @@ def host_lines(old: bytes) -> bytes:
 
     merged = merge_block(old, None, owned=False)
     return merged if isinstance(merged, bytes) else old
+
+
+def runs_commands(host: str, old: bytes, where: str,
+                  consequence: str) -> ShellFileRunsCommands | None:
+    """The finding for a host file whose own lines run a command (xenmig
+    then reads nothing from it: ``consequence`` says what that costs)."""
+    found = commands(host_lines(old))
+    if found is None:
+        return None
+    return ShellFileRunsCommands(host, f"{found!r}: not run, so {consequence}", where)
+
+
+def wins_message(name: str, got: str | None, want: str) -> str:
+    return f"{name}: the host's value {got!r} wins over xenmig's {want!r}"
+
+
+def host_wins(spec: HostSpec, old: bytes,
+              lines: list[Contribution]) -> list[tuple[str, str]]:
+    """(variable, message) for each assignment of xenmig's ``lines`` that
+    the host's own lines, read after xenmig's block, change."""
+    want = assignments(lines)
+    block = render_block(spec, block_body(lines))
+    return [(name, wins_message(name, got, want[name]))
+            for name, got in overridden(block, old, want)]
 
 
 def overridden(block: str, old: bytes, want: dict[str, str]) -> list[tuple[str, str | None]]:

@@ -28,18 +28,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xenmig.blocks import block_body, render_block
 from xenmig.contributions import GRUB_DEFAULTS, XL_CONF, Contribution
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
-from xenmig.shellfile import (
-    ShellFileRunsCommands,
-    assignments,
-    commands,
-    host_lines,
-    overridden,
-    sourced,
-)
+from xenmig.shellfile import host_lines, host_wins, runs_commands, sourced, wins_message
 
 _XL_SETTING = re.compile(r"""^\s*([A-Za-z0-9_.]+)\s*=\s*("[^"]*"|'[^']*'|[^#\s]*)""")
 SERIAL_XEN = "com1=115200,8n1 console=com1,vga"
@@ -77,12 +69,12 @@ def _without_console(args: str) -> list[str]:
 def grub(ctx: Context) -> Iterator[Finding | Contribution]:
     spec = ctx.spec
     boot = spec.boot
-    old = _read(ctx, GRUB_DEFAULTS)
+    old = ctx.host_file(GRUB_DEFAULTS)
     host: dict[str, str | None] = {}
-    if old and (found := commands(host_lines(old))):
-        yield ShellFileRunsCommands(spec.name, f"{found!r}: not run, so the host's "
-                                    "GRUB_CMDLINE_LINUX is unknown and no GRUB settings are "
-                                    "written", _where(ctx, GRUB_DEFAULTS))
+    if old and (refused := runs_commands(
+            spec.name, old, _where(ctx, GRUB_DEFAULTS),
+            "the host's GRUB_CMDLINE_LINUX is unknown and no GRUB settings are written")):
+        yield refused
         return
     if old:
         host = sourced(host_lines(old), ["GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT",
@@ -123,11 +115,8 @@ def grub(ctx: Context) -> Iterator[Finding | Contribution]:
         return
     yield from lines
     if old:
-        want = assignments(lines)
-        block = render_block(spec, block_body(lines))
-        for name, got in overridden(block, old, want):
-            yield HostSettingWins(spec.name, f"{name}: the host's value {got!r} wins over "
-                                  f"xenmig's {want[name]!r}", _where(ctx, GRUB_DEFAULTS), name)
+        for name, message in host_wins(spec, old, lines):
+            yield HostSettingWins(spec.name, message, _where(ctx, GRUB_DEFAULTS), name)
 
 
 def xl_conf(ctx: Context) -> Iterator[Finding | Contribution]:
@@ -143,7 +132,7 @@ def xl_conf(ctx: Context) -> Iterator[Finding | Contribution]:
         lines += [Contribution(XL_CONF, 'vif.default.script="vif-bridge"', why),
                   Contribution(XL_CONF, f'vif.default.bridge="{default.name}"', why)]
     yield from lines
-    old = _read(ctx, XL_CONF)
+    old = ctx.host_file(XL_CONF)
     if not lines or not old:
         return
     want = {k: v for c in lines for k, v in [_xl_setting(c.line)] if k}
@@ -154,22 +143,12 @@ def xl_conf(ctx: Context) -> Iterator[Finding | Contribution]:
             host[key] = value
     for key, value in want.items():
         if key in host and host[key] != value:
-            yield HostSettingWins(spec.name, f"{key}: the host's value {host[key]!r} wins "
-                                  f"over xenmig's {value!r}", _where(ctx, XL_CONF), key)
-
-
-def _read(ctx: Context, target: str) -> bytes | None:
-    if ctx.root is None:
-        return None
-    path = ctx.root / target.lstrip("/")
-    try:
-        return path.read_bytes() if path.is_file() else b""
-    except OSError:
-        return None  # the writer reports it
+            yield HostSettingWins(spec.name, wins_message(key, host[key], value),
+                                  _where(ctx, XL_CONF), key)
 
 
 def _where(ctx: Context, target: str) -> str:
-    return str(ctx.root / target.lstrip("/")) if ctx.root else target
+    return str(ctx.host_path(target) or target)
 
 
 def _xl_setting(line: str) -> tuple[str | None, str]:

@@ -56,6 +56,23 @@ class Context:
     def make_conf_path(self) -> str | None:
         return self.make_conf.paths[-1] if self.make_conf.paths else None
 
+    def host_path(self, target: str) -> Path | None:
+        """Where a root-relative target ("/etc/conf.d/net") is on the host;
+        None when only the spec is evaluated."""
+        return None if self.root is None else self.root / target.lstrip("/")
+
+    def host_file(self, target: str) -> bytes | None:
+        """The host's copy of a root-relative target: its bytes, b"" when
+        it has none, None without a root or when it cannot be read (the
+        writer reports that)."""
+        path = self.host_path(target)
+        if path is None:
+            return None
+        try:
+            return path.read_bytes() if path.is_file() else b""
+        except OSError:
+            return None
+
     @property
     def profile(self) -> str:
         """The configuration root's profile when it has one, else the

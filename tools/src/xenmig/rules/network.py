@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xenmig.blocks import block_body, render_block
 from xenmig.contributions import (
     DEFAULT_RUNLEVEL,
     INIT_D,
@@ -39,14 +38,7 @@ from xenmig.contributions import (
 )
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
-from xenmig.shellfile import (
-    ShellFileRunsCommands,
-    assignments,
-    commands,
-    host_lines,
-    overridden,
-    sourced,
-)
+from xenmig.shellfile import host_lines, host_wins, runs_commands, sourced
 from xenmig.spec import HostSpec
 
 
@@ -78,7 +70,7 @@ def net_lines(spec: HostSpec) -> list[Contribution]:
             out.append(Contribution(NET_CONF, f'vlans_{shell_var(port)}="{" ".join(vlans)}"',
                                     why))
     for bridge in spec.bridge:
-        members = [f"{p}.{bridge.vlan}" if bridge.vlan else p for p in bridge.ports]
+        members = bridge.members
         br = shell_var(bridge.name)
         why = (f"Bridge {bridge.name} ([[bridge]] {bridge.name}): "
                + (f"dom0 at {', '.join(bridge.address)}" if bridge.address
@@ -142,23 +134,17 @@ def hotplug(ctx: Context) -> Iterator[Finding | Contribution]:
     the original migration's ``RC_PLUG_SERVICES="!net.*"`` of baselayout 1.
     """
     spec = ctx.spec
-    if not spec.bridge or ctx.root is None:
+    old = ctx.host_file(RC_CONF)
+    if not spec.bridge or old is None:
         return
-    path = ctx.root / RC_CONF.lstrip("/")
-    try:
-        old = path.read_bytes() if path.is_file() else b""
-    except OSError:
+    if refused := runs_commands(spec.name, old, str(ctx.host_path(RC_CONF)),
+                                "rc_hotplug is unknown; check it by hand"):
+        yield refused
         return
-    own = host_lines(old)
-    if found := commands(own):
-        yield ShellFileRunsCommands(spec.name, f"{found!r}: not run, so rc_hotplug is "
-                                    "unknown; check it by hand", str(path))
-        return
-    current = (sourced(own, ["rc_hotplug"])["rc_hotplug"] or "").split()
+    current = (sourced(host_lines(old), ["rc_hotplug"])["rc_hotplug"] or "").split()
     if not current:
         return
-    names = [f"net.{m}" for b in spec.bridge
-             for m in ([f"{p}.{b.vlan}" if b.vlan else p for p in b.ports] + [b.name])]
+    names = [f"net.{m}" for b in spec.bridge for m in (*b.members, b.name)]
     denied = [f"!{n}" for n in names if f"!{n}" not in current]
     if denied:
         yield Contribution(RC_CONF, f'rc_hotplug="{" ".join(denied + current)}"',
@@ -169,21 +155,14 @@ def hotplug(ctx: Context) -> Iterator[Finding | Contribution]:
 def bridges(ctx: Context) -> Iterator[Finding | Contribution]:
     lines = net_lines(ctx.spec)
     yield from lines
-    if not lines or ctx.root is None:
+    old = ctx.host_file(NET_CONF)
+    if not lines or old is None:
         return
-    existing = ctx.root / NET_CONF.lstrip("/")
-    try:
-        old = existing.read_bytes() if existing.is_file() else b""
-    except OSError:
-        return  # the writer reports an unreadable file
-    if found := commands(host_lines(old)):
-        yield ShellFileRunsCommands(ctx.spec.name, f"{found!r}: not run, so the host's "
-                                    "settings were not compared with xenmig's", str(existing))
+    where = str(ctx.host_path(NET_CONF))
+    if refused := runs_commands(ctx.spec.name, old, where,
+                                "the host's settings were not compared with xenmig's"):
+        yield refused
         return
-    want = assignments(lines)
-    block = render_block(ctx.spec, block_body(lines))
-    for name, got in overridden(block, old, want):
-        yield NetConfOverridden(
-            ctx.spec.name, f"{name}: the host's value {got!r} wins over xenmig's "
-            f"{want[name]!r}", str(existing), name)
+    for name, message in host_wins(ctx.spec, old, lines):
+        yield NetConfOverridden(ctx.spec.name, message, where, name)
 

@@ -68,8 +68,7 @@ def _bridges(path: Path, items: Any) -> tuple[BridgeSection, ...]:
             raise UserError(f"{path}: [[bridge]] #{n} name: {bridge.name!r} is also bridge "
                             f"#{names[bridge.name]}")
         names[bridge.name] = n
-        for port in bridge.ports:
-            member = f"{port}.{bridge.vlan}" if bridge.vlan else port
+        for member in bridge.members:
             if member in members:
                 raise UserError(f"{path}: [[bridge]] #{n} ports: {member} is already a port "
                                 f"of {members[member]}")

@@ -81,6 +81,12 @@ class BridgeSection:
     routes: tuple[str, ...]
     stp: bool
 
+    @property
+    def members(self) -> tuple[str, ...]:
+        """The interfaces in the bridge: the ports, or their VLAN
+        interfaces ``<port>.<vlan>``."""
+        return tuple(f"{p}.{self.vlan}" if self.vlan else p for p in self.ports)
+
 
 @dataclass(frozen=True)
 class HostSpec:
