@@ -17,6 +17,7 @@ Exit status as for ``xenmig check``: 0 without error findings, 1 with
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,6 @@ def _explained(findings: list[Finding], config: KernelConfig, tree: Path) -> lis
         symbol = (f.key or "").removeprefix("CONFIG_")
         if f.key and f.key.startswith("CONFIG_") and values.get(symbol, "n") == "n":
             why = model.explain(values, symbol, "y")
-            f = type(f)(f.host, f"{f.message} (why: {why})", f.file, f.key)
+            f = dataclasses.replace(f, message=f"{f.message} (why: {why})")
         out.append(f)
     return out

@@ -320,13 +320,19 @@ def _xen_compat(config: KernelConfig) -> int | None:
     return None
 
 
+def unknown_driver(spec: HostSpec, module: str, consequence: str = "") -> StorageDriverUnknown:
+    """The finding for a ``[host] storage`` driver without a known Kconfig
+    option (``consequence``: what that means where it is reported)."""
+    return StorageDriverUnknown(
+        spec.name, f"{module}: no Kconfig option known{consequence} "
+        f"(known: {', '.join(DRIVERS)})", str(spec.path), "[host] storage")
+
+
 def _storage(config: KernelConfig, spec: HostSpec, finding: Emit) -> Iterator[Finding]:
     for module in spec.host.storage:
         driver = DRIVERS.get(module)
         if driver is None:
-            yield StorageDriverUnknown(
-                spec.name, f"{module}: no Kconfig option known (known: {', '.join(DRIVERS)})",
-                str(spec.path), "[host] storage")
+            yield unknown_driver(spec, module)
             continue
         symbol, name = driver.symbol(config.version)
         if not config.on(symbol):

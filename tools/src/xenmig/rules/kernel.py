@@ -9,10 +9,11 @@ users and for building guest kernels.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from xenmig.contributions import KERNEL_CONFIG_D, KERNEL_FRAGMENTS, Contribution
 from xenmig.findings import Finding
-from xenmig.kernel.check import StorageDriverUnknown
+from xenmig.kernel.check import unknown_driver
 from xenmig.kernel.drivers import DRIVERS
 from xenmig.kernel.fragments import contributions
 from xenmig.rules.context import Context
@@ -22,9 +23,8 @@ def fragments(ctx: Context) -> Iterator[Finding | Contribution]:
     spec = ctx.spec
     for module in spec.host.storage:
         if module not in DRIVERS:
-            yield StorageDriverUnknown(
-                spec.name, f"{module}: no Kconfig option known, left out of the dom0 "
-                f"fragment (known: {', '.join(DRIVERS)})", str(spec.path), "[host] storage")
-    yield from contributions(spec, "dom0", KERNEL_CONFIG_D)
-    yield from contributions(spec, "dom0", KERNEL_FRAGMENTS["dom0"])
+            yield unknown_driver(spec, module, ", left out of the dom0 fragment")
+    dom0 = contributions(spec, "dom0", KERNEL_CONFIG_D)
+    yield from dom0
+    yield from (replace(c, target=KERNEL_FRAGMENTS["dom0"]) for c in dom0)
     yield from contributions(spec, "domu", KERNEL_FRAGMENTS["domu"])
