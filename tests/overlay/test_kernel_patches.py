@@ -13,7 +13,9 @@ import kconfiglib
 import pytest
 
 from tests.support.gentoo import REPO_ROOT
-from tests.support.kernel import read_config, unmet_lines, unpack_debian_tree
+from tests.support.kernel import unpack_debian_tree
+from xenmig.kernel.config import read_config
+from xenmig.kernel.verify import unmet
 
 FILES = REPO_ROOT / "sys-kernel/xen-sources/files"
 FRAGMENTS_PATCH = FILES / "xen-sources-6.12-xen-config-fragments.patch"
@@ -51,8 +53,8 @@ def test_fragment_survives_defconfig_merge(patched_tree: Path, tmp_path: Path, r
         ["make", "-s", "ARCH=x86_64", f"O={tmp_path}", "defconfig", f"xen-{role}.config"],
         cwd=patched_tree, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
-    fragment = (patched_tree / f"kernel/configs/xen-{role}.config").read_text().splitlines()
-    assert unmet_lines(fragment, read_config(tmp_path / ".config")) == []
+    fragment = (patched_tree / f"kernel/configs/xen-{role}.config").read_text()
+    assert unmet(read_config(tmp_path / ".config").values, fragment) == []
 
 
 def _xen_compat(tree: Path, old_config: Path) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
@@ -16,33 +15,6 @@ def unpack_debian_tree(dest: Path) -> Path:
         pytest.skip(f"{DEBIAN_TARBALL} missing: install Debian's linux-source-6.12")
     subprocess.run(["tar", "-xf", str(DEBIAN_TARBALL), "-C", str(dest)], check=True)
     return dest / "linux-source-6.12"
-
-
-def read_config(path: Path) -> dict[str, str]:
-    """A kernel .config as {CONFIG_X: value}, "# CONFIG_X is not set" as "n"."""
-    values: dict[str, str] = {}
-    for line in path.read_text().splitlines():
-        if m := re.match(r"^(CONFIG_\w+)=(.*)$", line):
-            values[m[1]] = m[2]
-        elif m := re.match(r"^# (CONFIG_\w+) is not set$", line):
-            values[m[1]] = "n"
-    return values
-
-
-def unmet_lines(fragment: list[str], config: dict[str, str]) -> list[str]:
-    """Fragment lines whose value did not survive into the final .config
-    ("=n", "is not set" and absent all mean n)."""
-    unmet = []
-    for line in fragment:
-        if m := re.match(r"^(CONFIG_\w+)=(.*)$", line):
-            want = m[2]
-        elif m := re.match(r"^# (CONFIG_\w+) is not set$", line):
-            want = "n"
-        else:
-            continue
-        if config.get(m[1], "n") != want:
-            unmet.append(f"{line} (got {config.get(m[1], 'n')})")
-    return unmet
 
 
 DEBIAN_CONFIGS = Path("/usr/src/linux-config-6.12")
