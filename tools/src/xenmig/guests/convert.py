@@ -56,12 +56,11 @@ XL_KEYS = {
 # xm keys that became kernel arguments (see _ip_argument).
 _NETWORK = ("dhcp", "ip", "netmask", "gateway", "hostname", "interface", "nfs_server",
             "nfs_root")
+# Dropped with a note (cpu_cap and restart are mapped in convert()).
 _GONE = {
     "builder": "became type",
     "device_model": "xl runs upstream qemu (device_model_version)",
     "opengl": "gone with qemu-traditional's SDL OpenGL",
-    "cpu_cap": "renamed cap",
-    "restart": "became on_reboot/on_poweroff",
 }
 Note = Callable[[str, str], None]  # note(key, text)
 _VDEV = re.compile(r"\b(?:hd|sd)([a-z]+)(\d*)\b")
