@@ -25,7 +25,8 @@ REINSTALLED = [
 ]
 EXPECTED = {
     "xen10": [
-        "FlagReplaced", "GlibcFiltersSspItself", "GrubCmdlineUnread", "RequiredUseAdded",
+        "FlagReplaced", "GlibcFiltersSspItself", "GrubCmdlineUnread", "PvhGrubImage",
+        "RequiredUseAdded",
         "TestingKeywordNeeded", "TestingKeywordNeeded", "XenSeriesPinned",
     ],
     "xen11": ["GrubCmdlineUnread", "TestingKeywordNeeded", "TestingKeywordNeeded", "UdevPinned"],

@@ -26,8 +26,36 @@ XL_CONF = "/etc/xen/xl.conf"
 # OpenRC's rc.conf: xenmig's block goes at the end, because it changes a
 # value the host sets earlier in the file (rc_hotplug).
 RC_CONF = "/etc/rc.conf"
-SHARED_FILES = (NET_CONF, GRUB_DEFAULTS, XL_CONF, RC_CONF)
-END_BLOCK_FILES = (RC_CONF,)
+# GRUB legacy's menu: xenmig's entries go at the end (a title line opens an
+# entry that runs to the next title, so nothing may follow them).
+GRUB_LEGACY_CONF = "/boot/grub/grub.conf"
+SHARED_FILES = (NET_CONF, GRUB_DEFAULTS, XL_CONF, RC_CONF, GRUB_LEGACY_CONF)
+# xen.efi reads xen.cfg from its own directory; app-emulation/xen[uefi]
+# installs it to /boot/efi/gentoo (EFI_VENDOR=gentoo below /boot/efi).
+XEN_EFI_DIR = "/boot/efi/gentoo"
+XEN_EFI_CFG = f"{XEN_EFI_DIR}/xen.cfg"
+# Guests: xl's configuration of each [[domu]] (xenmig's whole file), the
+# links xendomains starts at boot, and what goes into the guest itself
+# (files under /etc/xenmig/guests/<name>/ to copy into the guest).
+XEN_DIR = "/etc/xen"
+XENDOMAINS_AUTO = "/etc/xen/auto"
+GUEST_FILES = "/etc/xenmig/guests"
+
+
+def guest_config(name: str) -> str:
+    return f"{XEN_DIR}/{name}.cfg"
+
+
+def is_guest_config(target: str) -> bool:
+    """A target :func:`guest_config` names (targets the writer does not
+    know in advance)."""
+    parent, _, leaf = target.rpartition("/")
+    return parent == XEN_DIR and leaf.endswith(".cfg") and leaf != "xl.conf"
+
+
+def guest_file(name: str, leaf: str) -> str:
+    return f"{GUEST_FILES}/{name}/{leaf}"
+END_BLOCK_FILES = (RC_CONF, GRUB_LEGACY_CONF)
 # make.conf when it is a directory (portage reads every file in it, sorted);
 # when it is a file xenmig never writes it and reports the change instead.
 MAKE_CONF = "make.conf"

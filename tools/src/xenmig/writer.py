@@ -45,6 +45,8 @@ from xenmig.contributions import (
     ENV_NO_COLLISION_PROTECT,
     ENV_NO_SSP,
     GRUB_DEFAULTS,
+    GRUB_LEGACY_CONF,
+    GUEST_FILES,
     INIT_D,
     KERNEL_CONFIG_D,
     KERNEL_FRAGMENTS,
@@ -53,9 +55,14 @@ from xenmig.contributions import (
     PACKAGE_TARGETS,
     RC_CONF,
     SHARED_FILES,
+    XEN_DIR,
+    XEN_EFI_CFG,
+    XENDOMAINS_AUTO,
     XL_CONF,
     Contribution,
     Link,
+    guest_config,
+    is_guest_config,
 )
 from xenmig.errors import XenmigError
 from xenmig.findings import Finding, Level
@@ -64,7 +71,7 @@ from xenmig.spec import HostSpec
 # Targets are relative to etc/portage, or to the root when they start with "/".
 TARGETS = (*PACKAGE_TARGETS, ENV_NO_SSP, ENV_NO_COLLISION_PROTECT, MAKE_CONF,
            KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values(), NET_CONF, GRUB_DEFAULTS, XL_CONF,
-           RC_CONF)
+           RC_CONF, GRUB_LEGACY_CONF, XEN_EFI_CFG)
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
 _BEGIN_RE = re.compile(r"^# BEGIN xenmig ([0-9a-f]{16}):")
@@ -137,7 +144,9 @@ class FileChange:
 
     def diff(self) -> str:
         if self.link:
-            return f"link {self.display} -> {(self.new or b'').decode()}\n"
+            if self.new is None:
+                return f"unlink {self.display} (-> {(self.old or b'').decode()})\n"
+            return f"link {self.display} -> {self.new.decode()}\n"
 
         def lines(data: bytes | None) -> list[str]:
             return [] if data is None else data.decode("utf-8", "replace").splitlines(True)
@@ -223,11 +232,46 @@ def _location(root: Path, target: str) -> tuple[Path | None, bool, str | None]:
     return path / MANAGED_FILE, True, None
 
 
+def _is_guest_target(target: str) -> bool:
+    return is_guest_config(target) or target.startswith(f"{GUEST_FILES}/")
+
+
+def _guest_files(root: Path) -> list[Path]:
+    """The guest configurations and guest-side files on the host."""
+    xen = root / XEN_DIR.lstrip("/")
+    guests = root / GUEST_FILES.lstrip("/")
+    return sorted([*(xen.glob("*.cfg") if xen.is_dir() else ()),
+                   *(guests.glob("*/*") if guests.is_dir() else ())])
+
+
+def _stale_guest_targets(spec: HostSpec, root: Path, wanted: set[str]) -> list[str]:
+    """Guest files xenmig wrote for this host whose guest left its spec
+    (moved to another host, or gone): removed unless edited by hand, so
+    that xendomains does not start a guest on two hosts."""
+    mark = f": managed by xenmig for host {spec.name} ("
+    stale = []
+    for path in _guest_files(root):
+        target = "/" + str(path.relative_to(root))
+        if target in wanted or not _is_guest_target(target) or not path.is_file() \
+                or path.is_symlink():
+            continue
+        try:
+            with path.open("rb") as handle:
+                first = handle.readline().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if first.startswith(BEGIN) and mark in first:
+            stale.append(target)
+    return stale
+
+
 def leftover_temps(root: Path) -> list[Path]:
     etc = root / "etc/portage"
     dirs = [etc, etc / "env", etc / MAKE_CONF, *(etc / t for t in PACKAGE_TARGETS),
             *dict.fromkeys((root / t.lstrip("/")).parent for t in TARGETS if t.startswith("/")),
-            root / INIT_D.lstrip("/"), root / DEFAULT_RUNLEVEL.lstrip("/")]
+            root / INIT_D.lstrip("/"), root / DEFAULT_RUNLEVEL.lstrip("/"),
+            root / XENDOMAINS_AUTO.lstrip("/"),
+            *(p.parent for p in _guest_files(root))]
     return sorted(
         p for d in dirs if d.is_dir() for p in d.iterdir()
         if p.name.startswith(TEMP_PREFIX) and p.name.endswith(TEMP_SUFFIX)
@@ -272,7 +316,9 @@ def plan_writes(
         LeftoverTempFile(spec.name, "temp file of an interrupted run", str(p))
         for p in leftover_temps(root)
     ]
-    for target in TARGETS:
+    guest_targets = sorted(t for t in blocks if _is_guest_target(t))
+    stale = _stale_guest_targets(spec, root, set(guest_targets))
+    for target in (*TARGETS, *guest_targets, *stale):
         block = blocks.get(target)
         path, owned, problem = _location(root, target)
         display = target.lstrip("/") if target.startswith("/") else f"etc/portage/{target}"
@@ -294,6 +340,15 @@ def plan_writes(
         shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
         changes.append(FileChange(path, shown, old, new))
     link_changes, link_findings = plan_links(spec, root, links)
+    # The autostart links of guests whose configuration goes away.
+    removed = {c.display.lstrip("/") for c in changes if c.new is None}
+    for target in stale:
+        if target.lstrip("/") not in removed:
+            continue
+        auto = root / XENDOMAINS_AUTO.lstrip("/") / Path(target).name
+        if auto.is_symlink() and os.readlink(auto) == guest_config(Path(target).stem):
+            link_changes.append(FileChange(auto, str(auto.relative_to(root)),
+                                           os.readlink(auto).encode(), None, link=True))
     return changes + link_changes, findings + link_findings
 
 
@@ -382,8 +437,8 @@ def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> N
         if change.status == "identical":
             continue
         try:
-            if change.link:
-                _link_atomically(change.path, (change.new or b"").decode(), fsync)
+            if change.link and change.new is not None:
+                _link_atomically(change.path, change.new.decode(), fsync)
             elif change.new is None:
                 change.path.unlink()
                 _checkpoint()

@@ -13,6 +13,7 @@ from xenmig.errors import UserError
 from xenmig.findings import Finding, Level
 from xenmig.repos import RepoSet, repo_set
 from xenmig.spec import HostSpec, load_spec
+from xenmig.spec.load import check_fleet
 
 
 def add_config_root(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +33,8 @@ def repositories(args: argparse.Namespace) -> RepoSet:
 
 def load_specs(paths: Iterable[Path]) -> list[HostSpec]:
     """Load every spec first (bad input exits 2 before any work); host
-    names must be unique, they name the output directories."""
+    names must be unique (they name the output directories), and so must
+    guests and their MACs across the fleet."""
     specs = [load_spec(path) for path in paths]
     seen: dict[str, Path] = {}
     for spec in specs:
@@ -41,6 +43,7 @@ def load_specs(paths: Iterable[Path]) -> list[HostSpec]:
                 f"{spec.path}: [host] name: {spec.name!r} is also the name in {seen[spec.name]}"
             )
         seen[spec.name] = spec.path
+    check_fleet(specs)
     return specs
 
 

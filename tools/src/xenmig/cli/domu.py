@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from xenmig.errors import UserError
-from xenmig.guests.convert import OSES, convert
+from xenmig.guests.console import OSES
+from xenmig.guests.convert import convert
 from xenmig.guests.sxp import default_bridge
 from xenmig.guests.xmread import Value, read_xm
 

@@ -34,14 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xenmig.errors import UserError
+from xenmig.guests.console import OSES, console_args, inittab_line, is_console_arg
 from xenmig.guests.xmread import Value, XmConfig
-
-OSES = {
-    "modern": "a current Linux kernel (pvops): console=hvc0 and xvd* disks",
-    "xenlinux": "a XenLinux-era (2.6.18-xen) Gentoo guest: xencons=tty console=tty1",
-    "clearos": "a ClearOS/CentOS 5-era guest: xencons=ttyS and a getty on ttyS0",
-}
-CLEAROS_INITTAB = "s0:12345:respawn:/sbin/mingetty ttyS0"
 
 # Keys xl(1) reads with the same meaning as xm (xl.cfg(5)).
 XL_KEYS = {
@@ -193,15 +187,11 @@ def _kernel_arguments(src: dict[str, Value], out: Converted, os_name: str, hvm: 
         note(next(iter(network)), f"{', '.join(network)} became kernel arguments (ip=...)")
     if hvm:
         return " ".join(words)
-    words = [w for w in words if not w.startswith(("xencons=", "console="))]
-    if os_name == "modern":
-        words.append("console=hvc0")
-    elif os_name == "xenlinux":
-        words += ["xencons=tty", "console=tty1"]
-    else:
-        words.append("xencons=ttyS")
-        out.guest_files["/etc/inittab"] = CLEAROS_INITTAB
-        out.notes.append(f"guest: add '{CLEAROS_INITTAB}' to the guest's /etc/inittab")
+    words = [w for w in words if not is_console_arg(w)] + list(console_args(os_name))
+    getty = inittab_line(os_name)
+    if os_name == "clearos" and getty:
+        out.guest_files["/etc/inittab"] = getty
+        out.notes.append(f"guest: add '{getty}' to the guest's /etc/inittab")
     return " ".join(words)
 
 

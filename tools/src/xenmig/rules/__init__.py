@@ -45,6 +45,7 @@ def evaluate(ctx: Context) -> Evaluation:
     from xenmig.rules import (
         arch,
         boot,
+        guests,
         kernel,
         keywords,
         makeconf,
@@ -73,7 +74,9 @@ def evaluate(ctx: Context) -> Evaluation:
     evaluation.take(network.links(ctx))
     evaluation.take(network.hotplug(ctx))
     evaluation.take(boot.grub(ctx))
+    evaluation.take(boot.xen_efi(ctx))
     evaluation.take(boot.xl_conf(ctx))
+    evaluation.take(guests.domus(ctx))
     ctx.contributions = tuple(evaluation.contributions)
     evaluation.take(keywords.accept_keywords(ctx))
     ctx.contributions = tuple(evaluation.contributions)

@@ -28,10 +28,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xenmig.contributions import GRUB_DEFAULTS, XL_CONF, Contribution
+from xenmig.contributions import (
+    GRUB_DEFAULTS,
+    GRUB_LEGACY_CONF,
+    XEN_EFI_CFG,
+    XEN_EFI_DIR,
+    XL_CONF,
+    Contribution,
+)
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
-from xenmig.shellfile import host_lines, host_wins, runs_commands, sourced, wins_message
+from xenmig.shellfile import (
+    commands,
+    host_lines,
+    host_wins,
+    runs_commands,
+    sourced,
+    wins_message,
+)
+from xenmig.spec import HostSpec
 
 _XL_SETTING = re.compile(r"""^\s*([A-Za-z0-9_.]+)\s*=\s*("[^"]*"|'[^']*'|[^#\s]*)""")
 SERIAL_XEN = "com1=115200,8n1 console=com1,vga"
@@ -62,13 +77,51 @@ class GrubCmdlineUnread(Finding):
     level = Level.INFO
 
 
+class GrubLegacyUnread(Finding):
+    """GRUB legacy: without the host's grub.conf (or without an entry in
+    it) xenmig does not know dom0's kernel, root device and arguments, so it
+    writes no entries; ``xenmig apply --root`` reads them."""
+
+    level = Level.WARNING
+
+
+class GrubLegacyDefault(Finding):
+    """GRUB legacy: the host's ``default`` does not select the Xen entry
+    xenmig appends (xenmig never edits the host's own lines); the message
+    gives the ``default`` and ``fallback`` lines to set."""
+
+    level = Level.WARNING
+
+
+class XenEfi(Finding):
+    """UEFI: how the firmware boots xen.efi with the xen.cfg xenmig writes
+    next to it (the dom0 kernel and initramfs are copied there)."""
+
+    level = Level.INFO
+
+
 def _without_console(args: str) -> list[str]:
     return [a for a in args.split() if not a.startswith("console=")]
 
 
+def xen_args(spec: HostSpec) -> list[str]:
+    """Xen's command line: dom0 memory and vCPUs, the serial console."""
+    boot = spec.boot
+    xen = []
+    if boot.dom0_mem:
+        xen.append(f"dom0_mem={boot.dom0_mem},max:{boot.dom0_mem}")
+    if boot.dom0_max_vcpus:
+        xen.append(f"dom0_max_vcpus={boot.dom0_max_vcpus}")
+    if boot.serial:
+        xen.append(SERIAL_XEN)
+    return xen
+
+
 def grub(ctx: Context) -> Iterator[Finding | Contribution]:
     spec = ctx.spec
-    boot = spec.boot
+    if spec.boot.loader == "grub-legacy":
+        yield from grub_legacy(ctx)
+        return
     old = ctx.host_file(GRUB_DEFAULTS)
     host: dict[str, str | None] = {}
     if old and (refused := runs_commands(
@@ -82,13 +135,7 @@ def grub(ctx: Context) -> Iterator[Finding | Contribution]:
     else:
         yield GrubCmdlineUnread(spec.name, "the host's GRUB_CMDLINE_LINUX is not known",
                                 GRUB_DEFAULTS)
-    xen = []
-    if boot.dom0_mem:
-        xen.append(f"dom0_mem={boot.dom0_mem},max:{boot.dom0_mem}")
-    if boot.dom0_max_vcpus:
-        xen.append(f"dom0_max_vcpus={boot.dom0_max_vcpus}")
-    if boot.serial:
-        xen.append(SERIAL_XEN)
+    xen = xen_args(spec)
     linux = [*_without_console(host.get("GRUB_CMDLINE_LINUX") or ""), DOM0_CONSOLE]
     linux_default = _without_console(host.get("GRUB_CMDLINE_LINUX_DEFAULT") or "")
     distributor = host.get("GRUB_DISTRIBUTOR") or "Gentoo"
@@ -157,3 +204,104 @@ def _xl_setting(line: str) -> tuple[str | None, str]:
     if m is None:
         return None, ""
     return m[1], m[2].strip("'\"")
+
+
+def _legacy_menu(text: str) -> tuple[str, list[dict[str, str]]]:
+    """GRUB legacy's ``default`` and its entries ({command: arguments},
+    ``module`` lines as module1, module2, ...)."""
+    default = "0"
+    entries: list[dict[str, str]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        command, _, rest = line.replace("=", " ", 1).partition(" ") if line.startswith(
+            "default=") else line.partition(" ")
+        rest = rest.strip()
+        if command == "title":
+            entries.append({"title": rest})
+        elif not entries:
+            if command == "default":
+                default = rest
+        elif command == "module":
+            entries[-1][f"module{sum(k.startswith('module') for k in entries[-1]) + 1}"] = rest
+        else:
+            entries[-1].setdefault(command, rest)
+    return default, entries
+
+
+def grub_legacy(ctx: Context) -> Iterator[Finding | Contribution]:
+    """A Xen entry and a non-Xen fallback appended to grub.conf, from the
+    host's default entry: its root, kernel, arguments and initrd (when
+    that entry boots Xen already, the kernel is its first module)."""
+    spec = ctx.spec
+    old = ctx.host_file(GRUB_LEGACY_CONF)
+    where = _where(ctx, GRUB_LEGACY_CONF)
+    default, entries = _legacy_menu(host_lines(old).decode("utf-8", "replace") if old else "")
+    index = int(default) if default.isdigit() else 0
+    if not entries or index >= len(entries):
+        yield GrubLegacyUnread(spec.name, "no entry to take dom0's kernel from: no GRUB "
+                               "legacy entries written", where)
+        return
+    entry = entries[index]
+    kernel_line = entry.get("kernel", "")
+    if "xen" in kernel_line.split(" ", 1)[0].rsplit("/", 1)[-1] and "module1" in entry:
+        kernel_line, initrd = entry["module1"], entry.get("module2")
+    else:
+        initrd = entry.get("initrd")
+    if not kernel_line:
+        yield GrubLegacyUnread(spec.name, f"entry {index} ({entry['title']}) has no kernel "
+                               "line: no GRUB legacy entries written", where)
+        return
+    kernel, _, args = kernel_line.partition(" ")
+    xen_gz = kernel.rsplit("/", 1)[0] + "/xen.gz"
+    root = entry.get("root")
+    why_xen = f"Xen {spec.host.xen} with dom0 on hvc0 (from entry {index}: {entry['title']})"
+    why_plain = "the fallback: the same kernel without Xen"
+    xen = [f"title Xen {spec.host.xen} / {kernel.rsplit('/', 1)[-1]} (xenmig)"]
+    xen += [f"root {root}"] if root else []
+    xen += [f"kernel {' '.join([xen_gz, *xen_args(spec)])}",
+            f"module {' '.join([kernel, *_without_console(args), DOM0_CONSOLE])}"]
+    xen += [f"module {initrd}"] if initrd else []
+    plain = [f"title {kernel.rsplit('/', 1)[-1]} without Xen (xenmig fallback)"]
+    plain += [f"root {root}"] if root else []
+    plain += [f"kernel {kernel_line}"] + ([f"initrd {initrd}"] if initrd else [])
+    for line in xen:
+        yield Contribution(GRUB_LEGACY_CONF, line, why_xen)
+    for line in plain:
+        yield Contribution(GRUB_LEGACY_CONF, line, why_plain)
+    first = len(entries)
+    if default != str(first) or "fallback" not in host_lines(old or b"").decode(
+            "utf-8", "replace").split():
+        yield GrubLegacyDefault(spec.name, f"the host boots entry {default}; xenmig's Xen "
+                                f"entry is {first}: set 'default {first}' and 'fallback "
+                                f"{first + 1}'", where, "default")
+
+
+def xen_efi(ctx: Context) -> Iterator[Finding | Contribution]:
+    """UEFI hosts: Xen built with USE=uefi (xen.efi), and xen.cfg beside
+    xen.efi with the command lines GRUB would pass (dom0's arguments from
+    the host's /etc/default/grub, console on hvc0)."""
+    spec = ctx.spec
+    if spec.boot.firmware != "uefi":
+        return
+    yield Contribution("package.use", "app-emulation/xen uefi",
+                       "UEFI host: build xen.efi")
+    old = ctx.host_file(GRUB_DEFAULTS)
+    host: dict[str, str | None] = {}
+    if old and commands(host_lines(old)) is None:
+        host = sourced(host_lines(old), ["GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"])
+    args = [*_without_console(host.get("GRUB_CMDLINE_LINUX") or ""),
+            *_without_console(host.get("GRUB_CMDLINE_LINUX_DEFAULT") or ""), DOM0_CONSOLE]
+    why = "xen.efi's configuration: Xen's and dom0's command lines, as in GRUB's Xen entry"
+    lines = ["[global]", "default=xen", "[xen]", f"options={' '.join(xen_args(spec))}",
+             f"kernel={' '.join([spec.boot.efi_kernel, *args])}"]
+    if spec.boot.efi_ramdisk:
+        lines.append(f"ramdisk={spec.boot.efi_ramdisk}")
+    for line in lines:
+        yield Contribution(XEN_EFI_CFG, line, why)
+    files = " and ".join(f for f in (spec.boot.efi_kernel, spec.boot.efi_ramdisk) if f)
+    yield XenEfi(spec.name, f"copy dom0's {files} to {XEN_EFI_DIR}; a firmware entry: "
+                 "efibootmgr --create --disk <ESP disk> --part <ESP partition> "
+                 "--label 'Xen' --loader '\\gentoo\\xen.efi' (the path below the ESP)",
+                 XEN_EFI_CFG)

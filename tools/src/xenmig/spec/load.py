@@ -11,6 +11,7 @@ from xenmig.errors import UserError
 from xenmig.spec.model import (
     BootSection,
     BridgeSection,
+    DomuSection,
     HostSection,
     HostSpec,
     KernelSection,
@@ -55,11 +56,9 @@ def _table(path: Path, where: str, section: str, table: dict[str, Any]) -> dict[
 
 
 def _bridges(path: Path, items: Any) -> tuple[BridgeSection, ...]:
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise UserError(f"{path}: bridge: must be an array of tables ([[bridge]])")
     bridges = tuple(
         BridgeSection(**_table(path, f"[[bridge]] #{n}", "bridge", item))
-        for n, item in enumerate(items, 1)
+        for n, item in enumerate(_array(path, "bridge", items), 1)
     )
     names: dict[str, int] = {}
     members: dict[str, str] = {}
@@ -76,6 +75,71 @@ def _bridges(path: Path, items: Any) -> tuple[BridgeSection, ...]:
     return bridges
 
 
+def _array(path: Path, section: str, items: Any) -> list[dict[str, Any]]:
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise UserError(f"{path}: {section}: must be an array of tables ([[{section}]])")
+    return items
+
+
+def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],
+           kernel: KernelSection) -> tuple[DomuSection, ...]:
+    domus = tuple(
+        DomuSection(**_table(path, f"[[domu]] #{n}", "domu", item))
+        for n, item in enumerate(_array(path, "domu", items), 1)
+    )
+    names: dict[str, int] = {}
+    known = {b.name for b in bridges}
+    for n, domu in enumerate(domus, 1):
+        at = f"{path}: [[domu]] #{n}"
+        if domu.name in names:
+            raise UserError(f"{at} name: {domu.name!r} is also guest #{names[domu.name]}")
+        names[domu.name] = n
+        for bridge in domu.bridges:
+            if bridge not in known:
+                raise UserError(f"{at} bridges: {bridge!r} is not a [[bridge]] of this host "
+                                f"(known: {', '.join(sorted(known)) or 'none'})")
+        if domu.type == "hvm":
+            if not kernel.hvm_guests:
+                raise UserError(f"{at} type: an HVM guest needs [kernel] hvm_guests = true "
+                                "(its device model needs TUN/TAP in dom0)")
+            for key in ("kernel", "ramdisk", "args"):
+                if getattr(domu, key):
+                    raise UserError(f"{at} {key}: HVM guests boot from their disks")
+        if domu.os != "modern" and domu.type != "pv":
+            raise UserError(f"{at} type: {domu.os} guests' kernels run PV only, not "
+                            f"{domu.type}")
+        if domu.kernel is None:
+            if domu.ramdisk:
+                raise UserError(f"{at} ramdisk: only with a direct kernel")
+            if domu.type == "pvh" and domu.args:
+                raise UserError(f"{at} args: GRUB's xen_pvh image takes the arguments from "
+                                "the guest's grub.cfg")
+            if not domu.disks:
+                raise UserError(f"{at} disks: the guest has no kernel and no disk to boot "
+                                "from")
+    return domus
+
+
+def check_fleet(specs: list[HostSpec]) -> None:
+    """What must hold across hosts: a guest is defined once, and its MACs
+    (derived from its name) are unique on the fleet's networks."""
+    guests: dict[str, HostSpec] = {}
+    macs: dict[str, tuple[HostSpec, str]] = {}
+    for spec in specs:
+        for n, domu in enumerate(spec.domu, 1):
+            at = f"{spec.path}: [[domu]] #{n}"
+            if domu.name in guests and guests[domu.name] is not spec:
+                raise UserError(f"{at} name: {domu.name!r} is also a guest in "
+                                f"{guests[domu.name].path} (a guest lives on one host)")
+            guests[domu.name] = spec
+            for mac in domu.macs:
+                other = macs.get(mac)
+                if other and other[1] != domu.name:
+                    raise UserError(f"{at} name: its MAC {mac} is also the MAC of guest "
+                                    f"{other[1]!r} ({other[0].path}); rename one of them")
+                macs[mac] = (spec, domu.name)
+
+
 def load_spec(path: Path) -> HostSpec:
     raw = _read(path)
     for section in raw:
@@ -87,8 +151,14 @@ def load_spec(path: Path) -> HostSpec:
         section: _table(path, f"[{section}]", section, raw.get(section, {}))
         for section in SECTIONS if section not in ARRAY_SECTIONS
     }
+    kernel = KernelSection(**values["kernel"])
+    boot = BootSection(**values["boot"])
+    if boot.loader == "grub-legacy" and boot.firmware == "uefi":
+        raise UserError(f"{path}: [boot] firmware: GRUB legacy does not boot UEFI hosts; "
+                        'use loader = "grub2"')
+    bridges = _bridges(path, raw.get("bridge", []))
     return HostSpec(
         path, HostSection(**values["host"]), PortageSection(**values["portage"]),
-        KernelSection(**values["kernel"]), BootSection(**values["boot"]),
-        _bridges(path, raw.get("bridge", [])),
+        kernel, boot, bridges,
+        _domus(path, raw.get("domu", []), bridges, kernel),
     )

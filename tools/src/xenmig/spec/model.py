@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import total_ordering
@@ -70,6 +71,10 @@ class BootSection:
     dom0_mem: str | None
     dom0_max_vcpus: int | None
     serial: bool
+    loader: str = "grub2"
+    firmware: str = "bios"
+    efi_kernel: str = "vmlinuz"
+    efi_ramdisk: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,36 @@ class BridgeSection:
         return tuple(f"{p}.{self.vlan}" if self.vlan else p for p in self.ports)
 
 
+# Xen's OUI: the MACs xl itself makes up start with it too.
+XEN_OUI = "00:16:3e"
+
+
+def guest_mac(guest: str, index: int) -> str:
+    """The MAC of vif ``index`` of guest ``guest``: Xen's OUI and three
+    bytes of a hash of the two, so a guest keeps its MACs on any host."""
+    tail = hashlib.sha256(f"xenmig-vif:{guest}:{index}".encode()).digest()[:3]
+    return XEN_OUI + "".join(f":{b:02x}" for b in tail)
+
+
+@dataclass(frozen=True)
+class DomuSection:
+    name: str
+    type: str
+    os: str
+    memory: int
+    vcpus: int
+    kernel: str | None
+    ramdisk: str | None
+    args: tuple[str, ...]
+    bridges: tuple[str, ...]
+    disks: tuple[str, ...]
+    autostart: bool
+
+    @property
+    def macs(self) -> tuple[str, ...]:
+        return tuple(guest_mac(self.name, i) for i in range(len(self.bridges)))
+
+
 @dataclass(frozen=True)
 class HostSpec:
     path: Path
@@ -96,6 +131,7 @@ class HostSpec:
     kernel: KernelSection
     boot: BootSection = BootSection(None, None, True)
     bridge: tuple[BridgeSection, ...] = ()
+    domu: tuple[DomuSection, ...] = ()
 
     @property
     def name(self) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xenmig import depstring
+from xenmig.guests.console import OSES
 from xenmig.spec.model import Version
 
 REQUIRED = object()
@@ -41,6 +42,19 @@ _BRIDGE_RE = re.compile(r"^[a-z][a-z0-9_]{0,14}$")
 # whitespace; PCIe names are mixed case (enP3p49s0).
 _IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
 _ROUTE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .:/_-]*$")
+# Paths on dom0 (kernels, images, devices): absolute, no "..", nothing that
+# needs quoting in an xl configuration.
+_PATH_RE = re.compile(r"^/[A-Za-z0-9_.+@/-]*$")
+# One kernel argument (root=/dev/xvda1, ro, ip=...:eth0:off).
+_ARG_RE = re.compile(r"^[A-Za-z0-9_.,:=/@+-]+$")
+# xl's disk specification (xl-disk-configuration(5)), positional form:
+# target,vdev,access with an optional format= / phy: / file: prefix;
+# comma-separated key=value items are allowed too.
+_DISK_RE = re.compile(r"^[A-Za-z0-9_.:=/@+-]+(,[A-Za-z0-9_.:=/@+-]*)*$")
+GUEST_TYPES = ("pv", "pvh", "hvm")
+LOADERS = ("grub2", "grub-legacy")
+FIRMWARES = ("bios", "uefi")
+_EFI_FILE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -154,6 +168,74 @@ def parse_vcpus(value: Any) -> int:
     return _integer(value, 1, 512, "a vCPU count")
 
 
+def parse_guest_type(value: Any) -> str:
+    text = _string(value)
+    if text not in GUEST_TYPES:
+        raise ValueError(f"{text!r}: one of {', '.join(GUEST_TYPES)}")
+    return text
+
+
+def parse_guest_os(value: Any) -> str:
+    text = _string(value)
+    if text not in OSES:
+        raise ValueError(f"{text!r}: one of {', '.join(OSES)}")
+    return text
+
+
+def parse_guest_memory(value: Any) -> int:
+    return _integer(value, 32, 4 * 1024 * 1024, "memory in MiB")
+
+
+def parse_path(value: Any) -> str:
+    text = _string(value)
+    if not _PATH_RE.fullmatch(text) or "/../" in f"{text}/":
+        raise ValueError(f"{text!r}: not an absolute path (no '..', spaces or quotes)")
+    return text
+
+
+def parse_kernel_args(value: Any) -> tuple[str, ...]:
+    return _each(value, _ARG_RE, "a kernel argument (no spaces or quotes)")
+
+
+def parse_guest_bridges(value: Any) -> tuple[str, ...]:
+    names = _string_list(value)
+    for name in names:
+        parse_bridge_name(name)
+    return tuple(names)
+
+
+def parse_disks(value: Any) -> tuple[str, ...]:
+    disks = _each(value, _DISK_RE, "an xl disk like 'phy:/dev/vg0/www,xvda,w'")
+    for disk in disks:
+        if ".." in disk:
+            raise ValueError(f"{disk!r}: '..' in a disk path")
+        if "," not in disk and "target=" not in disk:
+            raise ValueError(f"{disk!r}: needs at least TARGET,VDEV (xl-disk-configuration(5))")
+    return disks
+
+
+def _choice(value: Any, choices: tuple[str, ...]) -> str:
+    text = _string(value)
+    if text not in choices:
+        raise ValueError(f"{text!r}: one of {', '.join(choices)}")
+    return text
+
+
+def parse_loader(value: Any) -> str:
+    return _choice(value, LOADERS)
+
+
+def parse_firmware(value: Any) -> str:
+    return _choice(value, FIRMWARES)
+
+
+def parse_efi_file(value: Any) -> str:
+    text = _string(value)
+    if not _EFI_FILE_RE.fullmatch(text):
+        raise ValueError(f"{text!r}: a file name next to xen.efi (letters, digits, . _ -)")
+    return text
+
+
 def parse_version(value: Any) -> Version:
     return Version(_string(value))
 
@@ -240,6 +322,17 @@ SETTINGS: tuple[Setting, ...] = (
             "vCPUs of dom0 (Xen's dom0_max_vcpus).", "2"),
     Setting("boot", "serial", parse_bool, True,
             "Xen and dom0 on the serial console (com1 115200 8n1), as well as VGA.", "false"),
+    Setting("boot", "loader", parse_loader, "grub2",
+            "grub2 (/etc/default/grub for grub-mkconfig) or grub-legacy (a Xen entry and "
+            "a non-Xen fallback appended to /boot/grub/grub.conf).", '"grub-legacy"'),
+    Setting("boot", "firmware", parse_firmware, "bios",
+            "uefi: Xen is built with USE=uefi, and xen.efi gets its xen.cfg (the same "
+            "command lines) for booting Xen straight from the firmware.", '"uefi"'),
+    Setting("boot", "efi_kernel", parse_efi_file, "vmlinuz",
+            "UEFI: dom0's kernel, copied next to xen.efi.", '"vmlinuz-6.12.58-gentoo"'),
+    Setting("boot", "efi_ramdisk", parse_efi_file, None,
+            "UEFI: dom0's initramfs next to xen.efi, when it uses one.",
+            '"initramfs-6.12.58-gentoo.img"'),
     Setting("bridge", "name", parse_bridge_name, REQUIRED,
             "Name of a bridge guests' vifs attach to ([[bridge]], one table per bridge).",
             '"extbr0"'),
@@ -256,7 +349,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bridge", "stp", parse_bool, False,
             "Spanning tree on the bridge (off: no forwarding delay when a vif joins).",
             "true"),
+    Setting("domu", "name", parse_name, REQUIRED,
+            "Name of a guest ([[domu]], one table per guest): /etc/xen/NAME.cfg; its MACs "
+            "are derived from it, so guest names are unique across the fleet.", '"router"'),
+    Setting("domu", "type", parse_guest_type, "pvh",
+            "pv, pvh or hvm (HVM needs [kernel] hvm_guests).", '"pv"'),
+    Setting("domu", "os", parse_guest_os, "modern",
+            "The guest's kernel era, which decides its console: modern (console=hvc0), "
+            "xenlinux (2.6.18-xen Gentoo: xencons=tty console=tty1) or clearos "
+            "(xencons=ttyS, getty on ttyS0).", '"xenlinux"'),
+    Setting("domu", "memory", parse_guest_memory, 512, "Memory in MiB.", "1024"),
+    Setting("domu", "vcpus", parse_vcpus, 1, "Virtual CPUs.", "2"),
+    Setting("domu", "kernel", parse_path, None,
+            "A kernel on dom0 to boot directly (PV, PVH); without it PV guests boot with "
+            "pygrub and PVH guests with GRUB's xen_pvh image.", '"/boot/domu/vmlinuz"'),
+    Setting("domu", "ramdisk", parse_path, None,
+            "The initramfs for a direct kernel.", '"/boot/domu/initramfs"'),
+    Setting("domu", "args", parse_kernel_args, (),
+            "Arguments for a direct kernel besides the console (which os decides).",
+            '["root=/dev/xvda1", "ro"]'),
+    Setting("domu", "bridges", parse_guest_bridges, (),
+            "One vif per [[bridge]] named, in order; each gets a MAC 00:16:3e:xx:xx:xx "
+            "derived from the guest's name and the vif's position.", '["extbr0", "xenbr0"]'),
+    Setting("domu", "disks", parse_disks, (),
+            "xl disk specifications (xl-disk-configuration(5)).",
+            '["phy:/dev/vg0/router,xvda,w"]'),
+    Setting("domu", "autostart", parse_bool, True,
+            "Started at boot by xendomains (a link in /etc/xen/auto).", "false"),
 )
 SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
 # Sections written as arrays of tables ([[bridge]]): any number of items.
-ARRAY_SECTIONS = ("bridge",)
+ARRAY_SECTIONS = ("bridge", "domu")

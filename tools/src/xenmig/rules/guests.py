@@ -1,0 +1,120 @@
+"""Guests: xl's configuration for every ``[[domu]]``.
+
+Each guest gets ``/etc/xen/<name>.cfg`` (the whole file is xenmig's block),
+and a link in ``/etc/xen/auto`` when xendomains should start it at boot.
+What a guest needs:
+
+* boot: a direct kernel (``kernel``/``ramdisk``/``extra``); without one, PV
+  guests boot with pygrub (from the guest's own disk and grub
+  configuration; ``extra`` still reaches the kernel, pygrub appends it) and
+  PVH guests with GRUB's xen_pvh image (sys-boot/grub with
+  GRUB_PLATFORMS=xen-pvh); HVM guests boot from their disks;
+* the console of its kernel's era (:mod:`xenmig.guests.console`) in
+  ``extra``, and the getty the guest itself needs as a guest-side file,
+  ``/etc/xenmig/guests/<name>/inittab``, to copy into the guest; HVM guests
+  get ``serial = "pty"`` so ``xl console`` reaches their ttyS0;
+* one vif per bridge, on the host's ``[[bridge]]``, with a MAC derived from
+  the guest's name (the same on every host, so routers and DHCP servers
+  keep knowing the guest when it moves).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xenmig.contributions import (
+    XENDOMAINS_AUTO,
+    Contribution,
+    Link,
+    guest_config,
+    guest_file,
+)
+from xenmig.findings import Finding, Level
+from xenmig.guests.console import console_args, inittab_line
+from xenmig.rules.context import Context
+from xenmig.spec.model import DomuSection
+
+# Where xenmig expects GRUB's xen_pvh image (grub-mkimage -O i386-xen_pvh).
+PVH_GRUB = "/var/lib/xen/boot/grub-i386-xen_pvh.bin"
+PVH_GRUB_USE = "sys-boot/grub grub_platforms_xen-pvh"
+
+
+class PvhGrubImage(Finding):
+    """A PVH guest boots with GRUB's xen_pvh image, which dom0 must have at
+    the path in its configuration: sys-boot/grub with
+    GRUB_PLATFORMS=xen-pvh (xenmig adds it to package.use) and
+    ``grub-mkimage -O i386-xen_pvh``."""
+
+    level = Level.INFO
+
+
+_GETTY_WHY = {
+    "modern": "for the guest's /etc/inittab (sysvinit): a getty on hvc0, its Xen console "
+              "(systemd starts one on the console= device by itself)",
+    "clearos": "for the guest's /etc/inittab: a getty on ttyS0, where xencons=ttyS puts "
+               "its Xen console (add ttyS0 to its /etc/securetty for root logins)",
+}
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"'
+
+
+def _list(items: list[str]) -> str:
+    return "[ " + ", ".join(_quoted(i) for i in items) + " ]"
+
+
+def xl_lines(domu: DomuSection) -> list[tuple[str, str]]:
+    """The lines of the guest's xl configuration, each with its reason."""
+    why_guest = f"the guest {domu.name}: {domu.type.upper()}, memory in MiB, vCPUs"
+    lines = [(why_guest, f"name = {_quoted(domu.name)}"),
+             (why_guest, f"type = {_quoted(domu.type)}"),
+             (why_guest, f"memory = {domu.memory}"),
+             (why_guest, f"vcpus = {domu.vcpus}")]
+    args = [*domu.args, *console_args(domu.os)]
+    console = f"console for a {domu.os} kernel: {' '.join(console_args(domu.os))}"
+    if domu.kernel:
+        why = "a direct kernel from dom0"
+        lines.append((why, f"kernel = {_quoted(domu.kernel)}"))
+        if domu.ramdisk:
+            lines.append((why, f"ramdisk = {_quoted(domu.ramdisk)}"))
+        lines.append((f"kernel arguments; {console}", f"extra = {_quoted(' '.join(args))}"))
+    elif domu.type == "pv":
+        lines.append(("pygrub boots the kernel named in the guest's own grub configuration",
+                      'bootloader = "pygrub"'))
+        lines.append((f"pygrub appends this to the guest's kernel line; {console}",
+                      f"extra = {_quoted(' '.join(args))}"))
+    elif domu.type == "pvh":
+        lines.append(("GRUB's xen_pvh image boots the guest's own grub.cfg (the console "
+                      "goes on the guest's kernel line: console=hvc0)",
+                      f"kernel = {_quoted(PVH_GRUB)}"))
+    else:
+        lines.append(("HVM: xl console reads the emulated serial port (console=ttyS0 in "
+                      "the guest)", 'serial = "pty"'))
+    if domu.bridges:
+        lines.append(("vifs on the host's bridges; MACs derived from the guest's name, "
+                      "the same on every host",
+                      "vif = " + _list([f"mac={mac},bridge={bridge}"
+                                        for mac, bridge in zip(domu.macs, domu.bridges,
+                                                               strict=True)])))
+    if domu.disks:
+        lines.append(("disks (xl-disk-configuration(5))", "disk = " + _list(list(domu.disks))))
+    return lines
+
+
+def domus(ctx: Context) -> Iterator[Finding | Contribution | Link]:
+    for domu in ctx.spec.domu:
+        target = guest_config(domu.name)
+        for why, line in xl_lines(domu):
+            yield Contribution(target, line, why)
+        if domu.autostart:
+            yield Link(f"{XENDOMAINS_AUTO}/{domu.name}.cfg", target,
+                       "xendomains starts the guests linked in /etc/xen/auto")
+        getty = inittab_line(domu.os)
+        if getty and domu.type != "hvm":
+            yield Contribution(guest_file(domu.name, "inittab"), getty, _GETTY_WHY[domu.os])
+        if domu.type == "pvh" and not domu.kernel:
+            yield Contribution("package.use", PVH_GRUB_USE,
+                               "GRUB's xen_pvh platform boots PVH guests")
+            yield PvhGrubImage(ctx.host, f"guest {domu.name} boots {PVH_GRUB}: make it with "
+                               "grub-mkimage -O i386-xen_pvh", guest_config(domu.name))
