@@ -32,6 +32,21 @@ def snapshot_repos() -> RepoSet:
     return repos.snapshot_repo_set(repos.find_overlay(), today=repos.snapshot_date())
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When the lab is among the tests, start building its kernel now, in
+    the background: the build takes minutes, the tests before the lab use
+    the other core."""
+    from tests.support import lab
+    from tests.support.kernel import DEBIAN_TARBALL
+
+    if not any(item.get_closest_marker("lab") for item in session.items):
+        return
+    if lab.missing() or not DEBIAN_TARBALL.is_file():
+        return  # the lab test skips and says why
+    lab.BACKGROUND_BUILD = lab.start_kernel_build(
+        lab.LAB_SPEC, lab.LAB_FRAGMENT, DEBIAN_TARBALL, _CACHE / "lab-kernel-tree")
+
+
 @pytest.fixture(scope="session")
 def linux_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Debian's linux-source-6.12, unpacked once (read-only use: configure

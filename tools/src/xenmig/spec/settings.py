@@ -101,11 +101,15 @@ def parse_name(value: Any) -> str:
     return text
 
 
-def parse_arch(value: Any) -> str:
+def _choice(value: Any, choices: tuple[str, ...] | dict[str, str]) -> str:
     text = _string(value)
-    if text not in ARCHES:
-        raise ValueError(f"{text!r}: must be one of {', '.join(ARCHES)}")
+    if text not in choices:
+        raise ValueError(f"{text!r}: must be one of {', '.join(choices)}")
     return text
+
+
+def parse_arch(value: Any) -> str:
+    return _choice(value, ARCHES)
 
 
 def parse_bool(value: Any) -> bool:
@@ -169,17 +173,11 @@ def parse_vcpus(value: Any) -> int:
 
 
 def parse_guest_type(value: Any) -> str:
-    text = _string(value)
-    if text not in GUEST_TYPES:
-        raise ValueError(f"{text!r}: one of {', '.join(GUEST_TYPES)}")
-    return text
+    return _choice(value, GUEST_TYPES)
 
 
 def parse_guest_os(value: Any) -> str:
-    text = _string(value)
-    if text not in OSES:
-        raise ValueError(f"{text!r}: one of {', '.join(OSES)}")
-    return text
+    return _choice(value, OSES)
 
 
 def parse_guest_memory(value: Any) -> int:
@@ -212,13 +210,6 @@ def parse_disks(value: Any) -> tuple[str, ...]:
         if "," not in disk and "target=" not in disk:
             raise ValueError(f"{disk!r}: needs at least TARGET,VDEV (xl-disk-configuration(5))")
     return disks
-
-
-def _choice(value: Any, choices: tuple[str, ...]) -> str:
-    text = _string(value)
-    if text not in choices:
-        raise ValueError(f"{text!r}: one of {', '.join(choices)}")
-    return text
 
 
 def parse_loader(value: Any) -> str:
