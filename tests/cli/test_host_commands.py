@@ -156,6 +156,10 @@ def test_plan(tmp_path: Path) -> None:
     assert titles.index("Rebuild the packages that must not use stack protection first") < (
         titles.index("Update the system and install the Xen stack")
     )
+    guests = plans["xen10"]["steps"][-1]
+    assert guests["title"].startswith("Start the guests")
+    assert guests["commands"] == [f"xl create /etc/xen/{name}.cfg"
+                                  for name in ("router", "build", "win2022")]
 
 
 def test_config_root_supplies_repositories_and_profile(tmp_path: Path, lab: Lab) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from xenmig.findings import Finding, Level
 from xenmig.host import Assessment
 from xenmig.kernel import check as kernel_check
-from xenmig.rules import arch, keywords, ssp, udev, upgrade, use, xen_series
+from xenmig.rules import arch, boot, guests, keywords, ssp, udev, upgrade, use, xen_series
 from xenmig.rules.context import DOM0_PROFILES
 from xenmig.spec import HostSpec, Version
 from xenmig.spec.settings import ARRAY_SECTIONS, SECTIONS, SETTINGS
@@ -168,14 +168,24 @@ def in_place_steps(assessment: Assessment) -> list[Step]:
         _names(findings, keywords.TestingKeywordNeeded, xen_series.XenSeriesPinned,
                udev.UdevPinned, upgrade.CollisionProtectScoped),
     ))
+    legacy = spec.boot.loader == "grub-legacy"
     steps.append(Step(
         "Build the dom0 kernel and add a GRUB entry for Xen, keeping a non-Xen fallback",
         (f"xenmig kernel check /usr/src/linux/.config --spec {spec.path}",
-         "grub-mkconfig -o /boot/grub/grub.cfg"),
-        _names(findings, kernel_check.StorageDriverUnknown),
+         *(() if legacy else ("grub-mkconfig -o /boot/grub/grub.cfg",))),
+        _names(findings, kernel_check.StorageDriverUnknown, boot.GrubLegacyDefault,
+               boot.GrubLegacyUnread, boot.XenEfi),
         note=KERNEL_NOTE,
     ))
     steps.append(Step("Reboot into Xen and check the host", ("xl info", "xl list")))
+    if spec.domu:
+        steps.append(Step(
+            "Start the guests (xendomains starts the ones linked in /etc/xen/auto at boot)",
+            tuple(f"xl create /etc/xen/{d.name}.cfg" for d in spec.domu),
+            _names(findings, guests.PvhGrubImage),
+            "inside each guest, add the line of /etc/xenmig/guests/<name>/inittab to its "
+            "/etc/inittab (sysvinit guests) so that xl console gets a login",
+        ))
     if collision:
         steps.append(Step(
             "Re-enable collision protection for the Xen packages",
