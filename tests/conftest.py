@@ -47,6 +47,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         lab.LAB_SPEC, lab.LAB_FRAGMENT, DEBIAN_TARBALL, _CACHE / "lab-kernel-tree")
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.support import lab
+
+    if lab.BACKGROUND_BUILD is not None and not lab.BACKGROUND_BUILD.done():
+        lab.abort_build()
+
+
 @pytest.fixture(scope="session")
 def linux_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Debian's linux-source-6.12, unpacked once (read-only use: configure

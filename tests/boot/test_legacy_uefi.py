@@ -11,6 +11,7 @@ import pytest
 from tests.boot.test_grub_xl import BOOT, HOST_GRUB, host_root
 from tests.support.cli import xenmig
 from tests.support.specs import write_spec
+from xenmig.blocks import digest
 from xenmig.contributions import GRUB_LEGACY_CONF, XEN_EFI_CFG, Contribution
 from xenmig.errors import UserError
 from xenmig.repos import RepoSet
@@ -129,3 +130,19 @@ def test_grub_legacy_on_uefi_is_refused(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, "b1", boot={"loader": "grub-legacy", "firmware": "uefi"})
     with pytest.raises(UserError, match=r"\[boot\] firmware: GRUB legacy does not boot UEFI"):
         load_spec(spec)
+
+
+def test_legacy_default_already_on_the_xen_entry(tmp_path: Path) -> None:
+    """A second run: the host set default/fallback as told (``=`` form too),
+    and xenmig's own block is not counted as the host's entries."""
+    root = tmp_path / "root"
+    (root / "boot/grub").mkdir(parents=True)
+    conf = root / "boot/grub/grub.conf"
+    conf.write_text(HOST_GRUB_CONF.replace("default 0", "default=2\nfallback=3"))
+    ctx = context(tmp_path, root, **LEGACY)
+    first = list(boot.grub(ctx))
+    block = "".join(f"{line}\n" for line in lines(first, GRUB_LEGACY_CONF))
+    conf.write_text(conf.read_text() + f"# BEGIN xenmig {digest(block)}: x\n{block}# END xenmig\n")
+    again = list(boot.grub(ctx))
+    assert lines(again, GRUB_LEGACY_CONF) == lines(first, GRUB_LEGACY_CONF)
+    assert not [r for r in again if isinstance(r, boot.GrubLegacyDefault)]

@@ -18,13 +18,16 @@ Pieces (each a plain function, the test composes them):
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -102,6 +105,33 @@ def _built(out: Path) -> tuple[Path, Path] | None:
     return (image, modules) if image.is_file() and (out / "done").is_file() else None
 
 
+_running: list[subprocess.Popen[bytes]] = []
+_aborted = threading.Event()
+
+
+def _run(command: list[str], cwd: Path) -> None:
+    """Run a build step so that :func:`abort_build` can stop it."""
+    if _aborted.is_set():
+        raise RuntimeError("lab kernel build aborted")
+    with subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                          start_new_session=True) as proc:
+        _running.append(proc)
+        try:
+            if proc.wait() != 0:
+                raise subprocess.CalledProcessError(proc.returncode, command)
+        finally:
+            _running.remove(proc)
+
+
+def abort_build() -> None:
+    """Stop a background build (the session ends without the lab: -x, a
+    keyboard interrupt), so that Python does not wait for it at exit."""
+    _aborted.set()
+    for proc in list(_running):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+
+
 def build_kernel(tree: Path, fragment: str, jobs: int | None = None,
                  nice: bool = False) -> tuple[Path, Path]:
     """(bzImage, installed modules directory) of ``tree`` configured from
@@ -119,10 +149,8 @@ def build_kernel(tree: Path, fragment: str, jobs: int | None = None,
     jobs = jobs or os.cpu_count() or 2
     make = [*(["nice", "-n", "10"] if nice else []), "make", "-s", "ARCH=x86_64", f"O={build}",
             f"-j{jobs}"]
-    subprocess.run([*make, "bzImage", "modules"], cwd=tree, check=True,
-                   stdout=subprocess.DEVNULL)
-    subprocess.run([*make, "modules_install", f"INSTALL_MOD_PATH={modules}"], cwd=tree,
-                   check=True, stdout=subprocess.DEVNULL)
+    _run([*make, "bzImage", "modules"], tree)
+    _run([*make, "modules_install", f"INSTALL_MOD_PATH={modules}"], tree)
     shutil.copyfile(build / "arch/x86/boot/bzImage", image)
     shutil.copyfile(config, out / "config")
     shutil.rmtree(build)
@@ -160,8 +188,8 @@ def start_kernel_build(spec: Path, extra: Path, tarball: Path,
         if built := cached_kernel(tarball, fragment):
             return built
         workdir.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["tar", "-xf", str(tarball), "-C", str(workdir)], check=True)
         try:
+            _run(["tar", "-xf", str(tarball), "-C", str(workdir)], workdir)
             return build_kernel(workdir / "linux-source-6.12", fragment, nice=True)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -206,73 +206,74 @@ def _xl_setting(line: str) -> tuple[str | None, str]:
     return m[1], m[2].strip("'\"")
 
 
-def _legacy_menu(text: str) -> tuple[str, list[dict[str, str]]]:
-    """GRUB legacy's ``default`` and its entries ({command: arguments},
-    ``module`` lines as module1, module2, ...)."""
-    default = "0"
+_GRUB_LEGACY_LINE = re.compile(r"^([a-z]+)(?:[\s=]+(.*))?$")
+
+
+def _legacy_menu(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """GRUB legacy's global settings (default, fallback, ...) and its
+    entries ({command: arguments}; ``module`` lines as module1, module2).
+    A command and its arguments are separated by blanks or ``=``."""
+    settings: dict[str, str] = {}
     entries: list[dict[str, str]] = []
     for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
+        m = _GRUB_LEGACY_LINE.match(raw.strip())
+        if m is None:  # blank lines and comments
             continue
-        command, _, rest = line.replace("=", " ", 1).partition(" ") if line.startswith(
-            "default=") else line.partition(" ")
-        rest = rest.strip()
+        command, rest = m[1], (m[2] or "").strip()
         if command == "title":
             entries.append({"title": rest})
         elif not entries:
-            if command == "default":
-                default = rest
+            settings.setdefault(command, rest)
         elif command == "module":
             entries[-1][f"module{sum(k.startswith('module') for k in entries[-1]) + 1}"] = rest
         else:
             entries[-1].setdefault(command, rest)
-    return default, entries
+    return settings, entries
+
+
+def _dom0_of(entry: dict[str, str]) -> tuple[str, str | None]:
+    """(kernel line, initrd) of an entry: when it boots Xen already (its
+    kernel is xen*.gz with modules), dom0 is its first module."""
+    image = entry.get("kernel", "").split(" ", 1)[0].rsplit("/", 1)[-1]
+    if image.startswith("xen") and "module1" in entry:
+        return entry["module1"], entry.get("module2")
+    return entry.get("kernel", ""), entry.get("initrd")
 
 
 def grub_legacy(ctx: Context) -> Iterator[Finding | Contribution]:
     """A Xen entry and a non-Xen fallback appended to grub.conf, from the
-    host's default entry: its root, kernel, arguments and initrd (when
-    that entry boots Xen already, the kernel is its first module)."""
+    host's default entry: its root, kernel, arguments and initrd."""
     spec = ctx.spec
     old = ctx.host_file(GRUB_LEGACY_CONF)
     where = _where(ctx, GRUB_LEGACY_CONF)
-    default, entries = _legacy_menu(host_lines(old).decode("utf-8", "replace") if old else "")
+    settings, entries = _legacy_menu(host_lines(old).decode("utf-8", "replace") if old else "")
+    default = settings.get("default", "0")
     index = int(default) if default.isdigit() else 0
     if not entries or index >= len(entries):
         yield GrubLegacyUnread(spec.name, "no entry to take dom0's kernel from: no GRUB "
                                "legacy entries written", where)
         return
     entry = entries[index]
-    kernel_line = entry.get("kernel", "")
-    if "xen" in kernel_line.split(" ", 1)[0].rsplit("/", 1)[-1] and "module1" in entry:
-        kernel_line, initrd = entry["module1"], entry.get("module2")
-    else:
-        initrd = entry.get("initrd")
+    kernel_line, initrd = _dom0_of(entry)
     if not kernel_line:
         yield GrubLegacyUnread(spec.name, f"entry {index} ({entry['title']}) has no kernel "
                                "line: no GRUB legacy entries written", where)
         return
     kernel, _, args = kernel_line.partition(" ")
-    xen_gz = kernel.rsplit("/", 1)[0] + "/xen.gz"
-    root = entry.get("root")
+    name = kernel.rsplit("/", 1)[-1]
+    root = [f"root {entry['root']}"] if "root" in entry else []
+    xen = [f"title Xen {spec.host.xen} / {name} (xenmig)", *root,
+           f"kernel {' '.join([kernel.rsplit('/', 1)[0] + '/xen.gz', *xen_args(spec)])}",
+           f"module {' '.join([kernel, *_without_console(args), DOM0_CONSOLE])}",
+           *([f"module {initrd}"] if initrd else [])]
+    plain = [f"title {name} without Xen (xenmig fallback)", *root, f"kernel {kernel_line}",
+             *([f"initrd {initrd}"] if initrd else [])]
     why_xen = f"Xen {spec.host.xen} with dom0 on hvc0 (from entry {index}: {entry['title']})"
-    why_plain = "the fallback: the same kernel without Xen"
-    xen = [f"title Xen {spec.host.xen} / {kernel.rsplit('/', 1)[-1]} (xenmig)"]
-    xen += [f"root {root}"] if root else []
-    xen += [f"kernel {' '.join([xen_gz, *xen_args(spec)])}",
-            f"module {' '.join([kernel, *_without_console(args), DOM0_CONSOLE])}"]
-    xen += [f"module {initrd}"] if initrd else []
-    plain = [f"title {kernel.rsplit('/', 1)[-1]} without Xen (xenmig fallback)"]
-    plain += [f"root {root}"] if root else []
-    plain += [f"kernel {kernel_line}"] + ([f"initrd {initrd}"] if initrd else [])
-    for line in xen:
-        yield Contribution(GRUB_LEGACY_CONF, line, why_xen)
-    for line in plain:
-        yield Contribution(GRUB_LEGACY_CONF, line, why_plain)
+    yield from (Contribution(GRUB_LEGACY_CONF, line, why_xen) for line in xen)
+    yield from (Contribution(GRUB_LEGACY_CONF, line, "the fallback: the same kernel without "
+                             "Xen") for line in plain)
     first = len(entries)
-    if default != str(first) or "fallback" not in host_lines(old or b"").decode(
-            "utf-8", "replace").split():
+    if default != str(first) or settings.get("fallback") != str(first + 1):
         yield GrubLegacyDefault(spec.name, f"the host boots entry {default}; xenmig's Xen "
                                 f"entry is {first}: set 'default {first}' and 'fallback "
                                 f"{first + 1}'", where, "default")
