@@ -32,6 +32,11 @@ def snapshot_repos() -> RepoSet:
     return repos.snapshot_repo_set(repos.find_overlay(), today=repos.snapshot_date())
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The lab runs last: its kernel builds in the background meanwhile."""
+    items.sort(key=lambda item: item.get_closest_marker("lab") is not None)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """When the lab is among the tests, start building its kernel now, in
     the background: the build takes minutes, the tests before the lab use
