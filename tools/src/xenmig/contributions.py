@@ -50,7 +50,7 @@ def is_guest_config(target: str) -> bool:
     """A target :func:`guest_config` names (targets the writer does not
     know in advance)."""
     parent, _, leaf = target.rpartition("/")
-    return parent == XEN_DIR and leaf.endswith(".cfg") and leaf != "xl.conf"
+    return parent == XEN_DIR and leaf.endswith(".cfg")
 
 
 def guest_file(name: str, leaf: str) -> str:
