@@ -65,8 +65,9 @@ def test_hvm_guest(tmp_path: Path) -> None:
     assert values["vif"] == ["bridge=xenbr0"]  # "type=ioemu, bridge=xenbr0"
     assert values["disk"] == ["file:/var/images/min-el3-i386.img,hda,w", ",hdc:cdrom,r"]
     assert values["serial"] == "pty" and values["vnc"] == 1 and "extra" not in values
+    assert "tsc_mode" not in values  # xm's tsc_mode=0 is xl's default
     notes = "\n".join(converted.notes)
-    for key in ("kernel", "builder", "device_model", "opengl"):
+    for key in ("kernel", "builder", "device_model", "opengl", "tsc_mode"):
         assert f": {key}: " in notes
     assert "type=ioemu is xl's default" in notes
     assert roundtrip(converted.text(), tmp_path) == values

@@ -22,6 +22,8 @@ What changed between xm (xend) and xl, as applied here:
 * ``bootloader`` paths become ``pygrub``; PV-GRUB (``kernel =
   "pv-grub.gz"``) is gone from Xen: the guest boots with pygrub;
 * ``cpu_cap`` is ``cap``; ``restart`` becomes ``on_reboot``/``on_poweroff``;
+  a numeric ``tsc_mode`` becomes its name (xl warns about numbers), and
+  0, the default, goes;
 * any other key xl does not know is dropped with a note: xl accepts unknown
   keys silently, so keeping them would hide the loss.
 """
@@ -47,6 +49,8 @@ XL_KEYS = {
     "usb", "usbdevice", "soundhw", "tsc_mode", "nographic", "videoram", "viridian",
     "nestedhvm", "timer_mode", "shadow_memory", "pool", "type", "device_model_version",
 }
+# xm's numeric tsc_mode values, in libxl's order: xl wants the names.
+TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
 # xm keys that became kernel arguments (see _ip_argument).
 _NETWORK = ("dhcp", "ip", "netmask", "gateway", "hostname", "interface", "nfs_server",
             "nfs_root")
@@ -130,6 +134,16 @@ def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None
         if not bridge and any("bridge=" not in v for v in vifs):
             note("vif", "a vif without bridge= goes to xl.conf's vif.default.bridge "
                         "(give --sxp to keep xend's default bridge)")
+    number = src.get("tsc_mode")
+    if isinstance(number, int) and not isinstance(number, bool):
+        del src["tsc_mode"]
+        if number == 0:
+            note("tsc_mode", "0 is xl's default; dropped")
+        elif 0 < number < len(TSC_MODES):
+            out.values["tsc_mode"] = TSC_MODES[number]
+            note("tsc_mode", f"{number} is {TSC_MODES[number]!r} (xl warns about numbers)")
+        else:
+            note("tsc_mode", f"{number} is not a TSC mode; dropped")
     if "restart" in src:
         restart = src.pop("restart")
         mapping = {"onreboot": ("restart", "destroy"), "always": ("restart", "restart"),
