@@ -304,5 +304,7 @@ def xen_efi(ctx: Context) -> Iterator[Finding | Contribution]:
     files = " and ".join(f for f in (spec.boot.efi_kernel, spec.boot.efi_ramdisk) if f)
     yield XenEfi(spec.name, f"copy dom0's {files} to {XEN_EFI_DIR}; a firmware entry: "
                  "efibootmgr --create --disk <ESP disk> --part <ESP partition> "
-                 "--label 'Xen' --loader '\\gentoo\\xen.efi' (the path below the ESP)",
+                 "--label 'Xen' --loader '\\gentoo\\xen.efi' (the path below the ESP of the "
+                 "xen*.efi that app-emulation/xen installed; xen.efi reads the .cfg of its "
+                 "own name)",
                  XEN_EFI_CFG)
