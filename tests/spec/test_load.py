@@ -163,3 +163,38 @@ def test_injection_characters_are_rejected(
     path.write_text(toml(data), encoding="utf-8")
     with pytest.raises(UserError, match=rf"\[{section}\] {key}: "):
         load_spec(path)
+
+
+# What ends up quoted in a guest's xl configuration: nothing may close the
+# quotes, start a new line or a comment.
+DOMU_SETTINGS = [
+    ("name", "router", False), ("kernel", "/boot/domu/vmlinuz", False),
+    ("ramdisk", "/boot/domu/initrd", False), ("args", "root=/dev/xvda1", True),
+    ("disks", "phy:/dev/vg0/router,xvda,w", True), ("bridges", "xenbr0", True),
+]
+
+
+@FUZZ
+@given(
+    st.sampled_from(DOMU_SETTINGS),
+    st.sampled_from(INJECTIONS),
+    st.text(alphabet=string.ascii_letters + string.digits, max_size=6),
+    st.booleans(),
+)
+def test_injection_characters_are_rejected_in_guests(
+    tmp_path_factory: pytest.TempPathFactory,
+    setting: tuple[str, str, bool], injection: str, tail: str, prefix: bool,
+) -> None:
+    key, valid, is_list = setting
+    if key == "args" and injection == "../":
+        return  # a kernel argument is not a path on dom0 (init=/sbin/../init is fine)
+    bad = f"{injection}{valid}{tail}" if prefix else f"{valid}{injection}{tail}"
+    domu: dict[str, Any] = {"name": "router", "kernel": "/boot/domu/vmlinuz",
+                            key: [bad] if is_list else bad}
+    data: dict[str, Any] = {s: dict(t) for s, t in BASE.items()}
+    data["bridge"] = [{"name": "xenbr0", "ports": ["eth0"]}]
+    data["domu"] = [domu]
+    path = tmp_path_factory.mktemp("inject-domu") / "spec.toml"
+    path.write_text(toml(data), encoding="utf-8")
+    with pytest.raises(UserError, match=rf"\[\[domu\]\] #1 {key}: "):
+        load_spec(path)

@@ -186,8 +186,9 @@ def parse_guest_memory(value: Any) -> int:
 
 def parse_path(value: Any) -> str:
     text = _string(value)
-    if not _PATH_RE.fullmatch(text) or "/../" in f"{text}/":
-        raise ValueError(f"{text!r}: not an absolute path (no '..', spaces or quotes)")
+    if not _PATH_RE.fullmatch(text) or ".." in text or text.endswith("/"):
+        raise ValueError(f"{text!r}: not an absolute path to a file (no '..', spaces or "
+                         "quotes)")
     return text
 
 
