@@ -104,6 +104,22 @@ def _without_console(args: str) -> list[str]:
     return [a for a in args.split() if not a.startswith("console=")]
 
 
+def _host_grub(old: bytes | None) -> dict[str, str | None]:
+    """The host's /etc/default/grub values xenmig builds on, read by bash;
+    none when there is no file or it runs commands (never sourced then)."""
+    if not old or commands(host_lines(old)) is not None:
+        return {}
+    return sourced(host_lines(old), ["GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT",
+                                     "GRUB_DISTRIBUTOR"])
+
+
+def _dom0_args(host: dict[str, str | None]) -> tuple[list[str], list[str]]:
+    """The host's GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT without
+    their console arguments (dom0's console under Xen is hvc0)."""
+    return (_without_console(host.get("GRUB_CMDLINE_LINUX") or ""),
+            _without_console(host.get("GRUB_CMDLINE_LINUX_DEFAULT") or ""))
+
+
 def xen_args(spec: HostSpec) -> list[str]:
     """Xen's command line: dom0 memory and vCPUs, the serial console."""
     boot = spec.boot
@@ -123,21 +139,18 @@ def grub(ctx: Context) -> Iterator[Finding | Contribution]:
         yield from grub_legacy(ctx)
         return
     old = ctx.host_file(GRUB_DEFAULTS)
-    host: dict[str, str | None] = {}
     if old and (refused := runs_commands(
             spec.name, old, _where(ctx, GRUB_DEFAULTS),
             "the host's GRUB_CMDLINE_LINUX is unknown and no GRUB settings are written")):
         yield refused
         return
-    if old:
-        host = sourced(host_lines(old), ["GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT",
-                                         "GRUB_DISTRIBUTOR"])
-    else:
+    if not old:
         yield GrubCmdlineUnread(spec.name, "the host's GRUB_CMDLINE_LINUX is not known",
                                 GRUB_DEFAULTS)
+    host = _host_grub(old)
     xen = xen_args(spec)
-    linux = [*_without_console(host.get("GRUB_CMDLINE_LINUX") or ""), DOM0_CONSOLE]
-    linux_default = _without_console(host.get("GRUB_CMDLINE_LINUX_DEFAULT") or "")
+    linux, linux_default = _dom0_args(host)
+    linux.append(DOM0_CONSOLE)
     distributor = host.get("GRUB_DISTRIBUTOR") or "Gentoo"
     lines = [
         Contribution(GRUB_DEFAULTS, f'GRUB_CMDLINE_XEN_DEFAULT="{" ".join(xen)}"',
@@ -288,12 +301,8 @@ def xen_efi(ctx: Context) -> Iterator[Finding | Contribution]:
         return
     yield Contribution("package.use", "app-emulation/xen uefi",
                        "UEFI host: build xen.efi")
-    old = ctx.host_file(GRUB_DEFAULTS)
-    host: dict[str, str | None] = {}
-    if old and commands(host_lines(old)) is None:
-        host = sourced(host_lines(old), ["GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"])
-    args = [*_without_console(host.get("GRUB_CMDLINE_LINUX") or ""),
-            *_without_console(host.get("GRUB_CMDLINE_LINUX_DEFAULT") or ""), DOM0_CONSOLE]
+    linux, linux_default = _dom0_args(_host_grub(ctx.host_file(GRUB_DEFAULTS)))
+    args = [*linux, *linux_default, DOM0_CONSOLE]
     why = "xen.efi's configuration: Xen's and dom0's command lines, as in GRUB's Xen entry"
     lines = ["[global]", "default=xen", "[xen]", f"options={' '.join(xen_args(spec))}",
              f"kernel={' '.join([spec.boot.efi_kernel, *args])}"]
