@@ -42,9 +42,10 @@ _BRIDGE_RE = re.compile(r"^[a-z][a-z0-9_]{0,14}$")
 # whitespace; PCIe names are mixed case (enP3p49s0).
 _IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
 _ROUTE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .:/_-]*$")
-# Paths on dom0 (kernels, images, devices): absolute, no "..", nothing that
-# needs quoting in an xl configuration.
-_PATH_RE = re.compile(r"^/[A-Za-z0-9_.+@/-]*$")
+# Paths of files on dom0 (kernels, images): absolute, no "..", no trailing
+# "/", nothing that needs quoting in an xl configuration.
+_PATH_RE = re.compile(r"^(?!.*\.\.)/[A-Za-z0-9_.+@/-]*(?<!/)$")
+_MEMORY_RE = re.compile(r"^[1-9][0-9]{0,6}[MG]$")
 # One kernel argument (root=/dev/xvda1, ro, ip=...:eth0:off).
 _ARG_RE = re.compile(r"^[A-Za-z0-9_.,:=/@+-]+$")
 # xl's disk specification (xl-disk-configuration(5)), positional form:
@@ -79,13 +80,17 @@ def _string_list(value: Any) -> list[str]:
     return list(value)
 
 
+def _matching(value: Any, pattern: re.Pattern[str], reason: str) -> str:
+    """A string matching ``pattern`` (else "'x': <reason>")."""
+    text = _string(value)
+    if not pattern.fullmatch(text):
+        raise ValueError(f"{text!r}: {reason}")
+    return text
+
+
 def _each(value: Any, pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
     """A list of strings, each matching ``pattern`` (else "'x': not <what>")."""
-    items = _string_list(value)
-    for item in items:
-        if not pattern.fullmatch(item):
-            raise ValueError(f"{item!r}: not {what}")
-    return tuple(items)
+    return tuple(_matching(item, pattern, f"not {what}") for item in _string_list(value))
 
 
 def _integer(value: Any, low: int, high: int, what: str) -> int:
@@ -95,10 +100,7 @@ def _integer(value: Any, low: int, high: int, what: str) -> int:
 
 
 def parse_name(value: Any) -> str:
-    text = _string(value)
-    if not _NAME_RE.fullmatch(text):
-        raise ValueError(f"{text!r}: must match [a-z0-9][a-z0-9-]{{0,62}} (it names files)")
-    return text
+    return _matching(value, _NAME_RE, "must match [a-z0-9][a-z0-9-]{0,62} (it names files)")
 
 
 def _choice(value: Any, choices: tuple[str, ...] | dict[str, str]) -> str:
@@ -119,11 +121,8 @@ def parse_bool(value: Any) -> bool:
 
 
 def parse_bridge_name(value: Any) -> str:
-    text = _string(value)
-    if not _BRIDGE_RE.fullmatch(text):
-        raise ValueError(f"{text!r}: must match [a-z][a-z0-9_]{{0,14}} (it names netifrc "
-                         "variables and net.<name>)")
-    return text
+    return _matching(value, _BRIDGE_RE, "must match [a-z][a-z0-9_]{0,14} (it names netifrc "
+                     "variables and net.<name>)")
 
 
 def parse_ports(value: Any) -> tuple[str, ...]:
@@ -162,10 +161,7 @@ def parse_routes(value: Any) -> tuple[str, ...]:
 
 
 def parse_memory(value: Any) -> str:
-    text = _string(value)
-    if not re.fullmatch(r"[1-9][0-9]{0,6}[MG]", text):
-        raise ValueError(f"{text!r}: a size like 4096M or 4G")
-    return text
+    return _matching(value, _MEMORY_RE, "a size like 4096M or 4G")
 
 
 def parse_vcpus(value: Any) -> int:
@@ -185,11 +181,8 @@ def parse_guest_memory(value: Any) -> int:
 
 
 def parse_path(value: Any) -> str:
-    text = _string(value)
-    if not _PATH_RE.fullmatch(text) or ".." in text or text.endswith("/"):
-        raise ValueError(f"{text!r}: not an absolute path to a file (no '..', spaces or "
-                         "quotes)")
-    return text
+    return _matching(value, _PATH_RE,
+                     "not an absolute path to a file (no '..', spaces or quotes)")
 
 
 def parse_kernel_args(value: Any) -> tuple[str, ...]:
@@ -197,10 +190,7 @@ def parse_kernel_args(value: Any) -> tuple[str, ...]:
 
 
 def parse_guest_bridges(value: Any) -> tuple[str, ...]:
-    names = _string_list(value)
-    for name in names:
-        parse_bridge_name(name)
-    return tuple(names)
+    return tuple(parse_bridge_name(name) for name in _string_list(value))
 
 
 def parse_disks(value: Any) -> tuple[str, ...]:
@@ -222,10 +212,7 @@ def parse_firmware(value: Any) -> str:
 
 
 def parse_efi_file(value: Any) -> str:
-    text = _string(value)
-    if not _EFI_FILE_RE.fullmatch(text):
-        raise ValueError(f"{text!r}: a file name next to xen.efi (letters, digits, . _ -)")
-    return text
+    return _matching(value, _EFI_FILE_RE, "a file name next to xen.efi (letters, digits, . _ -)")
 
 
 def parse_version(value: Any) -> Version:
@@ -254,10 +241,7 @@ def parse_cflags(value: Any) -> str:
 
 
 def parse_chost(value: Any) -> str:
-    text = _string(value)
-    if not _CHOST_RE.fullmatch(text):
-        raise ValueError(f"{text!r}: not a target triplet like x86_64-pc-linux-gnu")
-    return text
+    return _matching(value, _CHOST_RE, "not a target triplet like x86_64-pc-linux-gnu")
 
 
 def parse_flags(value: Any) -> tuple[str, ...]:
