@@ -30,6 +30,7 @@ RC_CONF = "/etc/rc.conf"
 # entry that runs to the next title, so nothing may follow them).
 GRUB_LEGACY_CONF = "/boot/grub/grub.conf"
 SHARED_FILES = (NET_CONF, GRUB_DEFAULTS, XL_CONF, RC_CONF, GRUB_LEGACY_CONF)
+END_BLOCK_FILES = (RC_CONF, GRUB_LEGACY_CONF)
 # xen.efi reads xen.cfg from its own directory; app-emulation/xen[uefi]
 # installs it to /boot/efi/gentoo (EFI_VENDOR=gentoo below /boot/efi).
 XEN_EFI_DIR = "/boot/efi/gentoo"
@@ -55,7 +56,8 @@ def is_guest_config(target: str) -> bool:
 
 def guest_file(name: str, leaf: str) -> str:
     return f"{GUEST_FILES}/{name}/{leaf}"
-END_BLOCK_FILES = (RC_CONF, GRUB_LEGACY_CONF)
+
+
 # make.conf when it is a directory (portage reads every file in it, sorted);
 # when it is a file xenmig never writes it and reports the change instead.
 MAKE_CONF = "make.conf"

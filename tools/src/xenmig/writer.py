@@ -61,7 +61,6 @@ from xenmig.contributions import (
     XL_CONF,
     Contribution,
     Link,
-    guest_config,
     is_guest_config,
 )
 from xenmig.errors import XenmigError
@@ -318,6 +317,7 @@ def plan_writes(
     ]
     guest_targets = sorted(t for t in blocks if _is_guest_target(t))
     stale = _stale_guest_targets(spec, root, set(guest_targets))
+    gone: list[str] = []  # stale guest configurations that are removed
     for target in (*TARGETS, *guest_targets, *stale):
         block = blocks.get(target)
         path, owned, problem = _location(root, target)
@@ -337,18 +337,17 @@ def plan_writes(
             continue
         if old is None and new is None:
             continue
+        if new is None and target in stale and is_guest_config(target):
+            gone.append(target)
         shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
         changes.append(FileChange(path, shown, old, new))
     link_changes, link_findings = plan_links(spec, root, links)
     # The autostart links of guests whose configuration goes away.
-    removed = {c.display.lstrip("/") for c in changes if c.new is None}
-    for target in stale:
-        if target.lstrip("/") not in removed:
-            continue
+    for target in gone:
         auto = root / XENDOMAINS_AUTO.lstrip("/") / Path(target).name
-        if auto.is_symlink() and os.readlink(auto) == guest_config(Path(target).stem):
-            link_changes.append(FileChange(auto, str(auto.relative_to(root)),
-                                           os.readlink(auto).encode(), None, link=True))
+        if auto.is_symlink() and (have := os.readlink(auto)) == target:
+            link_changes.append(FileChange(auto, str(auto.relative_to(root)), have.encode(),
+                                           None, link=True))
     return changes + link_changes, findings + link_findings
 
 
