@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.cli import xenmig
 from tests.support.gentoo import SHARED
+from tests.support.shell import bash_values
 from tests.support.specs import write_spec
 from xenmig.errors import UserError
 from xenmig.spec import load_spec
@@ -29,14 +30,6 @@ GRUB_TIMEOUT=5
 BOOT: dict[str, Any] = {"dom0_mem": "4096M", "dom0_max_vcpus": 2}
 BRIDGES = [{"name": "extbr0", "ports": ["eth0"]},
            {"name": "xenbr0", "ports": ["eth1"], "address": ["192.0.2.11/24"]}]
-
-
-def bash_values(path: Path, *names: str) -> dict[str, str]:
-    script = ('source "$1"; shift; '
-              'for v; do [[ -v $v ]] && printf "%s=%s\\0" "$v" "${!v}"; done; true')
-    out = subprocess.run(["bash", "-c", script, "_", str(path), *names],
-                         capture_output=True, text=True, check=True).stdout
-    return dict(item.split("=", 1) for item in out.split("\0") if item)
 
 
 def host_root(tmp_path: Path, grub: str | None = HOST_GRUB, xl: bytes | None = None) -> Path:

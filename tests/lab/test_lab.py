@@ -49,6 +49,8 @@ from tests.support.lab import (
     require_lab,
     xen_image,
 )
+from tests.support.shell import bash_values
+from xenmig.guests.console import console_args
 from xenmig.spec import HostSpec, load_spec
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
@@ -130,14 +132,6 @@ class Lab:
     guests: dict[str, HostSpec]  # dry-run name -> the spec of its host
     out: Path
     converted: list[str]  # dry-run names of the converted real-world xm files
-
-
-def bash_values(path: Path, *names: str) -> dict[str, str]:
-    """Variables after bash sources ``path`` (as grub-mkconfig and netifrc do)."""
-    script = 'source "$1"; shift; for v; do printf "%s=%s\\0" "$v" "${!v}"; done'
-    out = subprocess.run(["bash", "-c", script, "_", str(path), *names],
-                         capture_output=True, text=True, check=True).stdout
-    return dict(item.split("=", 1) for item in out.split("\0") if item)
 
 
 def bridge_commands(net: Path) -> str:
@@ -339,7 +333,7 @@ def test_xl_dry_run_of_every_generated_guest(xen_lab: Lab) -> None:
         if domu.kernel:
             assert _find(config, "kernel") == domu.kernel, name
             assert _find(config, "cmdline") == " ".join(
-                [*domu.args, *_console(domu.os)]), name
+                [*domu.args, *console_args(domu.os)]), name
         elif domu.type == "pv":
             assert _find(config, "bootloader") == "pygrub", name
 
@@ -357,12 +351,6 @@ def test_xl_dry_run_of_converted_real_world_xm_files(xen_lab: Lab) -> None:
         assert json.loads(text)["c_info"]["name"], name
 
 
-def _console(os_name: str) -> tuple[str, ...]:
-    from xenmig.guests.console import console_args
-
-    return console_args(os_name)
-
-
 def test_the_lab_guest_boots_on_its_generated_console(xen_lab: Lab) -> None:
     assert "LAB: xl create smoke rc=0" in xen_lab.log
     console = "\n".join(section(xen_lab.log, "LAB-CONSOLE-BEGIN", "LAB-CONSOLE-END"))
@@ -377,13 +365,14 @@ def test_the_lab_guest_on_its_bridge_with_its_mac(xen_lab: Lab) -> None:
     """The vif: vif-bridge (Debian's hotplug script, run by libxl) put it
     on the bridge the spec names, with the MAC derived from the guest's
     name, and the guest reaches dom0 through the bridge."""
-    smoke = next(d for d in load_spec(LAB_SPEC).domu if d.name == "smoke")
+    spec = load_spec(LAB_SPEC)
+    smoke = next(d for d in spec.domu if d.name == "smoke")
     running = section(xen_lab.log, "LAB-BRIDGES-BEGIN running", "LAB-BRIDGES-END running")
     assert any(re.fullmatch(rf"{smoke.bridges[0]} ports=eth0\.20 vif\d+\.0 stp=0 delay=0",
                             line) for line in running), running
     console = "\n".join(section(xen_lab.log, "LAB-CONSOLE-BEGIN", "LAB-CONSOLE-END"))
     assert f"SMOKE: eth0 {smoke.macs[0]}" in console
-    dom0 = load_spec(LAB_SPEC).bridge[1].address[0].split("/")[0]
+    dom0 = spec.bridge[1].address[0].split("/")[0]
     assert f"SMOKE: ping {dom0} ok" in console
     gone = re.search(r"LAB: smoke gone after (\d+)s", xen_lab.log)
     assert gone and int(gone[1]) < 120  # it powered itself off

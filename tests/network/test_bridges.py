@@ -5,7 +5,6 @@ win over xenmig's."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 from tests.support.cli import xenmig
 from tests.support.fleet import spec_path
 from tests.support.gentoo import SHARED
+from tests.support.shell import bash_values
 from tests.support.specs import write_spec
 from xenmig.errors import UserError
 from xenmig.spec import load_spec
@@ -24,16 +24,6 @@ ROUTER = [  # the original migration's router-VM bridges
     {"name": "xenbr0", "ports": ["eth1"], "address": ["192.0.2.11/24"],
      "routes": ["default via 192.0.2.1"]},
 ]
-
-
-def sourced(path: Path, *names: str) -> dict[str, str]:
-    """The variables after bash sources ``path`` (bash -n first)."""
-    subprocess.run(["bash", "-n", str(path)], check=True)
-    script = ('source "$1"; shift; '
-              'for v; do [[ -v $v ]] && printf "%s=%s\\0" "$v" "${!v}"; done; true')
-    out = subprocess.run(["bash", "-c", script, "_", str(path), *names],
-                         capture_output=True, text=True, check=True).stdout
-    return dict(item.split("=", 1) for item in out.split("\0") if item)
 
 
 def render(tmp_path: Path, bridge: list[dict[str, Any]]) -> Path:
@@ -47,7 +37,7 @@ def test_router_bridges(tmp_path: Path) -> None:
     net = render(tmp_path, ROUTER)
     first = net.read_text().splitlines()[0]
     assert first.startswith("# BEGIN xenmig ") and "(net1.toml)" in first
-    assert sourced(net, "config_eth0", "bridge_extbr0", "config_extbr0", "config_eth1",
+    assert bash_values(net, "config_eth0", "bridge_extbr0", "config_extbr0", "config_eth1",
                    "bridge_xenbr0", "config_xenbr0", "routes_xenbr0",
                    "bridge_forward_delay_extbr0", "bridge_stp_state_xenbr0") == {
         "config_eth0": "null", "bridge_extbr0": "eth0", "config_extbr0": "null",
@@ -64,7 +54,7 @@ def test_vlans_on_one_trunk(tmp_path: Path) -> None:
          "address": ["198.51.100.10/24", "2001:db8::10/64"],
          "routes": ["default via 198.51.100.1", "2001:db8:1::/48 via 2001:db8::1"]},
     ])
-    values = sourced(net, "vlans_eno1", "config_eno1", "config_eno1_10", "bridge_extbr0",
+    values = bash_values(net, "vlans_eno1", "config_eno1", "config_eno1_10", "bridge_extbr0",
                      "bridge_xenbr0", "config_xenbr0", "routes_xenbr0",
                      "bridge_stp_state_xenbr0", "bridge_forward_delay_xenbr0")
     assert values == {
@@ -97,7 +87,7 @@ def test_real_world_net_file_is_kept_and_its_settings_win(tmp_path: Path) -> Non
     assert overridden == ["bridge_br0", "bridge_stp_state_br0", "config_br0"]
     new = net.read_bytes()
     assert new.endswith(original) and new.startswith(b"# BEGIN xenmig ")
-    values = sourced(net, "bridge_br0", "config_br0", "bridge_xenbr0", "config_xenbr0",
+    values = bash_values(net, "bridge_br0", "config_br0", "bridge_xenbr0", "config_xenbr0",
                      "dns_servers_br0")
     assert values == {"bridge_br0": "enP3p49s0 enP4p65s0", "config_br0": "192.168.0.2/24",
                       "bridge_xenbr0": "enP4p65s0", "config_xenbr0": "192.0.2.2/24",
@@ -195,7 +185,7 @@ def test_hotplug_is_kept_away_from_bridges_and_ports(tmp_path: Path) -> None:
     assert xenmig(tmp_path / "cache", "apply", spec, "--root", root).returncode == 0
     new = rc_conf.read_bytes()
     assert new.startswith(RC_CONF) and new.rstrip().endswith(b"# END xenmig")
-    assert sourced(rc_conf, "rc_hotplug", "rc_logger") == {
+    assert bash_values(rc_conf, "rc_hotplug", "rc_logger") == {
         "rc_hotplug": "!net.eth0 !net.extbr0 !net.eth1 !net.xenbr0 *", "rc_logger": "YES"}
     again = xenmig(tmp_path / "cache", "apply", spec, "--root", root, "--check")
     assert again.returncode == 0, again.stdout
