@@ -171,10 +171,11 @@ def bridge_commands(net: Path) -> str:
 
 
 def lab_kernel(request: pytest.FixtureRequest, fragment: str) -> tuple[Path, Path]:
-    """The kernel built in the background since collection (conftest), or
-    a cached one, or built now."""
+    """The kernel built in the background since collection (conftest) from
+    the same fragment (the caller checks that), or a cached one, or built
+    now."""
     if lab_support.BACKGROUND_BUILD is not None:
-        lab_support.BACKGROUND_BUILD.result()
+        return lab_support.BACKGROUND_BUILD.result()
     if DEBIAN_TARBALL.is_file() and (cached := cached_kernel(DEBIAN_TARBALL, fragment)):
         return cached
     return build_kernel(request.getfixturevalue("linux_tree"), fragment)
