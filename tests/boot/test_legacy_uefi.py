@@ -11,6 +11,7 @@ import pytest
 from tests.boot.test_grub_xl import BOOT, HOST_GRUB, host_root
 from tests.support.cli import xenmig
 from tests.support.specs import write_spec
+from xenmig.answers import Answers
 from xenmig.blocks import digest
 from xenmig.contributions import GRUB_LEGACY_CONF, XEN_EFI_CFG, Contribution
 from xenmig.errors import UserError
@@ -40,7 +41,7 @@ LEGACY: dict[str, Any] = {**BOOT, "loader": "grub-legacy"}
 
 def context(tmp_path: Path, root: Path | None, **boot_settings: Any) -> Context:
     spec = load_spec(write_spec(tmp_path, "b1", boot=boot_settings))
-    return Context(spec, cast(RepoSet, None), tmp_path / "work", root)
+    return Context(spec, cast(RepoSet, None), cast(Answers, None), root)
 
 
 def lines(results: list[Any], target: str) -> list[str]:

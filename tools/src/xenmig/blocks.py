@@ -16,12 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
 
-import jinja2
-
-from xenmig.contributions import MAKE_CONF, PACKAGE_TARGETS, Contribution
+from xenmig.contributions import Contribution
 from xenmig.spec import HostSpec
 
 # Sorts before "zz-autounmask" (where emerge --autounmask-write appends when
@@ -33,16 +29,6 @@ MANAGED_FILE = "90-xenmig"
 MAKE_CONF_FILE = "zz-xenmig"
 BEGIN = "# BEGIN xenmig "
 END = "# END xenmig"
-
-
-@cache
-def templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("xenmig", "templates"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
 
 
 def digest(body: str) -> str:
@@ -62,9 +48,8 @@ def block_body(contributions: Iterable[Contribution]) -> str:
 
 
 def render_block(spec: HostSpec, body: str) -> str:
-    return templates().get_template("block.j2").render(
-        digest=digest(body), host=spec.name, spec=spec.path.name, body=body
-    )
+    return (f"{BEGIN}{digest(body)}: managed by xenmig for host {spec.name} "
+            f"({spec.path.name}); edit the host spec, not this block\n{body}{END}\n")
 
 
 def grouped(contributions: Iterable[Contribution]) -> dict[str, list[Contribution]]:
@@ -72,18 +57,3 @@ def grouped(contributions: Iterable[Contribution]) -> dict[str, list[Contributio
     for c in contributions:
         targets.setdefault(c.target, []).append(c)
     return targets
-
-
-def fresh_path(target: str) -> str:
-    """Where a target goes in a freshly rendered tree (relative to etc/portage)."""
-    if target == MAKE_CONF:
-        return str(Path(target) / MAKE_CONF_FILE)
-    return str(Path(target) / MANAGED_FILE) if target in PACKAGE_TARGETS else target
-
-
-def render_targets(spec: HostSpec, contributions: Iterable[Contribution]) -> dict[str, str]:
-    """{path relative to etc/portage: content} for a fresh tree."""
-    return {
-        fresh_path(target): render_block(spec, block_body(items))
-        for target, items in grouped(contributions).items()
-    }

@@ -7,10 +7,11 @@ turns the findings into migration steps.
 
 from __future__ import annotations
 
-import tempfile
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xenmig.answers import Answers
 from xenmig.findings import Finding, Level
 from xenmig.portage_view import MakeConf, read_make_conf
 from xenmig.repos import RepoSet
@@ -41,12 +42,18 @@ class Assessment:
         return [c for c in self.changes if c.status != "identical"]
 
 
-def assess(spec: HostSpec, repos: RepoSet, root: Path | None = None) -> Assessment:
+def assess(
+    spec: HostSpec, repos: RepoSet, root: Path | None = None, answers: Answers | None = None
+) -> Assessment:
     """Evaluate ``spec`` (against the host's configuration under ``root``
-    when given) and plan the writes into ``root``."""
+    when given) and plan the writes into ``root``.  Hosts assessed with
+    the same ``answers`` share portage's answers (see :mod:`xenmig.answers`);
+    without, the assessment has its own (still remembered on disk)."""
     make_conf = read_make_conf(root) if root is not None else MakeConf({}, ())
-    with tempfile.TemporaryDirectory(prefix="xenmig-eval-") as tmp:
-        ctx = Context(spec, repos, Path(tmp), root, make_conf)
+    with contextlib.ExitStack() as stack:
+        if answers is None:
+            answers = stack.enter_context(Answers(repos.repos))
+        ctx = Context(spec, repos, answers, root, make_conf)
         evaluation = evaluate(ctx)
     assessment = Assessment(spec, evaluation)
     if root is not None and not evaluation.blocked:

@@ -20,16 +20,21 @@ import contextlib
 import functools
 import grp
 import hashlib
+import importlib.util
 import io
+import json
 import os
 import pwd
-import subprocess
+import re
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from subprocess import CompletedProcess
 
 from xenmig.cache import cache_dir
 from xenmig.errors import ToolError, XenmigError
@@ -161,15 +166,66 @@ class MakeConf:
     error: str | None = None
 
 
+def portage_identity() -> str:
+    """Which portage this is, without importing it: its package's location
+    and the size and mtime of its __init__.py (an upgrade changes them)."""
+    spec = importlib.util.find_spec("portage")
+    if spec is None or spec.origin is None:
+        return "none"
+    st = os.stat(spec.origin)
+    return f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}"
+
+
+# A make.conf line that sources another file: what it reads is not known
+# before reading it, so such a make.conf is never remembered.
+_SOURCING = re.compile(rb"^[ \t]*(source|\.)[ \t]", re.MULTILINE)
+
+
+def _make_conf_key(paths: Sequence[Path]) -> str | None:
+    """A digest of the make.conf files' names and contents (None when one
+    sources another file or cannot be read)."""
+    digest = hashlib.sha256(portage_identity().encode())
+    for top in paths:
+        files = sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
+        for path in files:
+            try:
+                data = path.read_bytes() if path.exists() else b"\0missing"
+            except OSError:
+                return None
+            if _SOURCING.search(data):
+                return None
+            digest.update(str(path).encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
+
+
 def read_make_conf(config_root: Path) -> MakeConf:
     """Read ``etc/make.conf`` and ``etc/portage/make.conf`` (file or
     directory) under ``config_root`` the way portage.config does:
     getconfig with sourcing, variable expansion across the files, and
-    recursion into a make.conf directory."""
-    portage = _import_portage()
+    recursion into a make.conf directory.  What portage read from the same
+    contents before is remembered (portage is then not even imported)."""
     paths = [config_root / "etc/make.conf", config_root / "etc/portage/make.conf"]
-    values: dict[str, str] = {}
     found = tuple(str(p) for p in paths if p.exists())
+    if not found:
+        return MakeConf({}, ())
+    key = _make_conf_key(paths)
+    memo = cache_dir() / "make-conf" / f"{key}.json" if key else None
+    if memo is not None:
+        with contextlib.suppress(OSError, ValueError):
+            return MakeConf(json.loads(memo.read_bytes()), found)
+    result = _read_make_conf(paths, found)
+    if memo is not None and result.error is None:
+        with contextlib.suppress(OSError):
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            temp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+            temp.write_text(json.dumps(result.values), encoding="utf-8")
+            os.replace(temp, memo)
+    return result
+
+
+def _read_make_conf(paths: Sequence[Path], found: tuple[str, ...]) -> MakeConf:
+    portage = _import_portage()
+    values: dict[str, str] = {}
     for path in paths:
         if not path.exists():
             continue
@@ -302,8 +358,10 @@ class PortageView:
 
     def run(
         self, argv: Sequence[str], *, cwd: Path | None = None, **extra_env: str
-    ) -> subprocess.CompletedProcess[str]:
+    ) -> CompletedProcess[str]:
         """Run a portage tool (emerge, egencache, ebuild) on this config root."""
+        import subprocess
+
         return subprocess.run(
             list(argv),
             env=self.env(**extra_env),

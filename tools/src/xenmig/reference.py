@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import inspect
 
-from xenmig.blocks import templates
+import jinja2
+
 from xenmig.findings import all_finding_classes
 from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
 
@@ -33,6 +34,10 @@ def host_spec_reference() -> str:
         (cls.__name__, str(cls.level), _doc(cls), cls.__module__.removeprefix("xenmig."))
         for cls in all_finding_classes()
     ]
-    return templates().get_template("host-spec.md.j2").render(
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("xenmig", "templates"), undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True, autoescape=False,
+    )
+    return environment.get_template("host-spec.md.j2").render(
         sections=sections, findings=findings, default=_default
     )

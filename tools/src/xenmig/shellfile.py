@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import tempfile
 from collections.abc import Iterable
 
 from xenmig.blocks import block_body, render_block
@@ -80,6 +78,12 @@ def commands(text: bytes) -> str | None:
     return None
 
 
+def inert(text: bytes) -> bool:
+    """Whether sourcing ``text`` can do nothing: blank lines and comments."""
+    return all(not line.strip() or line.lstrip().startswith(b"#")
+               for line in text.splitlines())
+
+
 def sourced(text: bytes, names: Iterable[str]) -> dict[str, str | None]:
     """The values of ``names`` after bash sources ``text`` (None: unset).
     Only for text without commands (see :func:`commands`); bash runs with an
@@ -87,6 +91,11 @@ def sourced(text: bytes, names: Iterable[str]) -> dict[str, str | None]:
     names = list(names)
     if commands(text) is not None:
         raise ValueError("the text runs commands; it is not sourced")
+    if inert(text):
+        return dict.fromkeys(names)
+    import subprocess
+    import tempfile
+
     with tempfile.NamedTemporaryFile(prefix="xenmig-sh-") as f:
         f.write(text)
         f.flush()
@@ -136,5 +145,8 @@ def host_wins(spec: HostSpec, old: bytes,
 def overridden(block: str, old: bytes, want: dict[str, str]) -> list[tuple[str, str | None]]:
     """(variable, the host's value) for each of ``want`` that the host's
     lines, read after the block, change."""
-    got = sourced(block.encode() + host_lines(old), want)
+    own = host_lines(old)
+    if inert(own):
+        return []  # xenmig's block alone sets exactly what it wants
+    got = sourced(block.encode() + own, want)
     return [(name, got[name]) for name, value in want.items() if got[name] != value]

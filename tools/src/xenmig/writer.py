@@ -21,7 +21,6 @@ only then written (:func:`write`).  The contract:
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -132,6 +131,7 @@ class FileChange:
     old: bytes | None
     new: bytes | None  # None: remove the file
     link: bool = False  # old/new are the targets of a symbolic link
+    target: str = ""  # the contribution target the file holds ("" for links)
 
     @property
     def status(self) -> str:
@@ -142,6 +142,8 @@ class FileChange:
         return "remove" if self.new is None else "update"
 
     def diff(self) -> str:
+        import difflib
+
         if self.link:
             if self.new is None:
                 return f"unlink {self.display} (-> {(self.old or b'').decode()})\n"
@@ -235,12 +237,21 @@ def _is_guest_target(target: str) -> bool:
     return is_guest_config(target) or target.startswith(f"{GUEST_FILES}/")
 
 
+def _entries(directory: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(directory) as entries:
+            return list(entries)
+    except OSError:  # missing, or not a directory
+        return []
+
+
 def _guest_files(root: Path) -> list[Path]:
     """The guest configurations and guest-side files on the host."""
-    xen = root / XEN_DIR.lstrip("/")
-    guests = root / GUEST_FILES.lstrip("/")
-    return sorted([*(xen.glob("*.cfg") if xen.is_dir() else ()),
-                   *(guests.glob("*/*") if guests.is_dir() else ())])
+    configs = [Path(e.path) for e in _entries(root / XEN_DIR.lstrip("/"))
+               if e.name.endswith(".cfg")]
+    sides = [Path(f.path) for d in _entries(root / GUEST_FILES.lstrip("/"))
+             if d.is_dir(follow_symlinks=False) for f in _entries(Path(d.path))]
+    return sorted(configs + sides)
 
 
 def _stale_guest_targets(spec: HostSpec, root: Path, wanted: set[str]) -> list[str]:
@@ -272,8 +283,8 @@ def leftover_temps(root: Path) -> list[Path]:
             root / XENDOMAINS_AUTO.lstrip("/"),
             *(p.parent for p in _guest_files(root))]
     return sorted(
-        p for d in dirs if d.is_dir() for p in d.iterdir()
-        if p.name.startswith(TEMP_PREFIX) and p.name.endswith(TEMP_SUFFIX)
+        Path(e.path) for directory in dict.fromkeys(dirs) for e in _entries(directory)
+        if e.name.startswith(TEMP_PREFIX) and e.name.endswith(TEMP_SUFFIX)
     )
 
 
@@ -304,16 +315,17 @@ def plan_links(spec: HostSpec, root: Path,
 
 def plan_writes(
     spec: HostSpec, root: Path, contributions: Iterable[Contribution],
-    links: Iterable[Link] = (),
+    links: Iterable[Link] = (), *, report_temps: bool = True,
 ) -> tuple[list[FileChange], list[Finding]]:
-    """What writing the contributions to ``root`` changes."""
+    """What writing the contributions to ``root`` changes (and, unless
+    ``report_temps`` is false, the temp files of an interrupted run)."""
     blocks = {
         t: render_block(spec, block_body(items)) for t, items in grouped(contributions).items()
     }
     changes: list[FileChange] = []
     findings: list[Finding] = [
         LeftoverTempFile(spec.name, "temp file of an interrupted run", str(p))
-        for p in leftover_temps(root)
+        for p in (leftover_temps(root) if report_temps else ())
     ]
     guest_targets = sorted(t for t in blocks if _is_guest_target(t))
     stale = _stale_guest_targets(spec, root, set(guest_targets))
@@ -340,7 +352,7 @@ def plan_writes(
         if new is None and target in stale and is_guest_config(target):
             gone.append(target)
         shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        changes.append(FileChange(path, shown, old, new))
+        changes.append(FileChange(path, shown, old, new, target=target))
     link_changes, link_findings = plan_links(spec, root, links)
     # The autostart links of guests whose configuration goes away.
     for target in gone:
@@ -373,9 +385,15 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_atomically(path: Path, data: bytes, fsync: bool) -> None:
+def _makedirs(directory: Path, made: set[Path]) -> None:
+    if directory not in made:
+        directory.mkdir(parents=True, exist_ok=True)
+        made.add(directory)
+
+
+def _write_atomically(path: Path, data: bytes, fsync: bool, made: set[Path]) -> None:
     directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
+    _makedirs(directory, made)
     try:
         st: os.stat_result | None = path.stat()
     except FileNotFoundError:
@@ -409,8 +427,8 @@ def _write_atomically(path: Path, data: bytes, fsync: bool) -> None:
         _fsync_dir(directory)
 
 
-def _link_atomically(path: Path, target: str, fsync: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _link_atomically(path: Path, target: str, fsync: bool, made: set[Path]) -> None:
+    _makedirs(path.parent, made)
     temp = path.parent / f"{TEMP_PREFIX}{path.name}.{os.getpid()}{TEMP_SUFFIX}"
     temp.unlink(missing_ok=True)
     os.symlink(target, temp)
@@ -432,19 +450,20 @@ def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> N
             temp.unlink(missing_ok=True)
         except OSError as error:
             raise XenmigError(f"{temp}: cannot remove: {error.strerror}") from error
+    made: set[Path] = set()  # directories known to exist
     for change in changes:
         if change.status == "identical":
             continue
         try:
             if change.link and change.new is not None:
-                _link_atomically(change.path, change.new.decode(), fsync)
+                _link_atomically(change.path, change.new.decode(), fsync, made)
             elif change.new is None:
                 change.path.unlink()
                 _checkpoint()
                 if fsync:
                     _fsync_dir(change.path.parent)
             else:
-                _write_atomically(change.path, change.new, fsync)
+                _write_atomically(change.path, change.new, fsync, made)
         except OSError as error:
             raise XenmigError(
                 f"{change.path}: cannot write: {error.strerror or error}"

@@ -3,40 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from xenmig import __version__
-from xenmig.cli import (
-    apply,
-    check,
-    dist,
-    domu,
-    kernel,
-    plan,
-    reference,
-    render,
-    resolve,
-    snapshot,
-)
 from xenmig.errors import XenmigError
 
-SUBCOMMANDS = (check, plan, render, apply, kernel, domu, resolve, reference, snapshot, dist)
+# One module per subcommand, in the order of --help.
+SUBCOMMANDS = ("check", "plan", "render", "apply", "fleet", "kernel", "domu", "resolve",
+               "reference", "snapshot", "dist")
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="xenmig", description="Migrate Gentoo Xen hosts reproducibly."
     )
     top.add_argument("--version", action="version", version=f"xenmig {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
-    for module in SUBCOMMANDS:
-        module.add_parser(sub)
+    for name in only:
+        importlib.import_module(f"xenmig.cli.{name}").add_parser(sub)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Only the subcommand that runs is imported (start-up time counts for
+    # apply on a host); without one, all are, for --help and the errors.
+    first = next((a for a in argv if not a.startswith("-")), None)
+    args = parser((first,) if first in SUBCOMMANDS else SUBCOMMANDS).parse_args(argv)
     try:
         status: int = args.func(args)
     except XenmigError as error:

@@ -35,7 +35,11 @@ def load_specs(paths: Iterable[Path]) -> list[HostSpec]:
     """Load every spec first (bad input exits 2 before any work); host
     names must be unique (they name the output directories), and so must
     guests and their MACs across the fleet."""
-    specs = [load_spec(path) for path in paths]
+    return check_specs([load_spec(path) for path in paths])
+
+
+def check_specs(specs: list[HostSpec]) -> list[HostSpec]:
+    """Host names are unique, and so are guests and their MACs."""
     seen: dict[str, Path] = {}
     for spec in specs:
         if spec.name in seen:

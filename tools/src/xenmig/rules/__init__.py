@@ -29,16 +29,18 @@ class Evaluation:
         """True when the host cannot be migrated in place (error findings)."""
         return any(f.level is Level.ERROR for f in self.findings)
 
+    _seen: set[Contribution | Link] = field(default_factory=set)
+
     def take(self, results: Iterable[Finding | Contribution | Link]) -> None:
         for result in results:
-            if isinstance(result, Link):
-                if result not in self.links:
-                    self.links.append(result)
-            elif isinstance(result, Contribution):
-                if result not in self.contributions:
-                    self.contributions.append(result)
-            else:
+            if isinstance(result, Finding):
                 self.findings.append(result)
+            elif result not in self._seen:
+                self._seen.add(result)
+                if isinstance(result, Link):
+                    self.links.append(result)
+                else:
+                    self.contributions.append(result)
 
 
 def evaluate(ctx: Context) -> Evaluation:

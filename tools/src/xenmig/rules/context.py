@@ -4,12 +4,15 @@ contributions made by earlier rules."""
 
 from __future__ import annotations
 
-import shutil
+import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xenmig.contributions import MAKE_CONF, Contribution
-from xenmig.portage_view import MakeConf, PortageView, Resolution
+from xenmig.answers import Answers, ViewInputs
+from xenmig.blocks import MANAGED_FILE
+from xenmig.contributions import MAKE_CONF, PACKAGE_TARGETS, Contribution
+from xenmig.portage_view import MakeConf, Resolution
 from xenmig.repos import OVERLAY_NAME, RepoSet
 from xenmig.spec import HostSpec
 
@@ -19,6 +22,8 @@ GENTOO_PROFILES = {
     "amd64": "gentoo:default/linux/amd64/23.0",
     "x86": "gentoo:default/linux/x86/23.0/i686",
 }
+# The host name and spec file named in the evaluation copy's blocks.
+EVALUATION = "xenmig-evaluation"
 # make.conf variables of the host that change what the resolver decides.
 RESOLVER_VARIABLES = ("USE", "ACCEPT_KEYWORDS", "ACCEPT_LICENSE")
 # The parts of the host's /etc/portage the resolver reads (besides make.conf).
@@ -32,17 +37,15 @@ HOST_CONFIG = (
 class Context:
     spec: HostSpec
     repos: RepoSet
-    workdir: Path
+    answers: Answers
     # The host's root (``apply --root``); None when only the spec is evaluated.
     root: Path | None = None
     make_conf: MakeConf = field(default_factory=lambda: MakeConf({}, ()))
     contributions: tuple[Contribution, ...] = ()
-    _views: dict[tuple[tuple[Contribution, ...], bool], PortageView] = field(
+    _inputs: dict[tuple[tuple[Contribution, ...], bool], ViewInputs] = field(
         default_factory=dict
     )
-    _resolutions: dict[
-        tuple[tuple[Contribution, ...], bool, tuple[str, ...]], Resolution
-    ] = field(default_factory=dict)
+    _host_config_files: dict[str, bytes] | None = None
 
     @property
     def host(self) -> str:
@@ -81,65 +84,116 @@ class Context:
             return self.repos.profile
         return DOM0_PROFILES.get(self.arch, GENTOO_PROFILES[self.arch])
 
-    def view(
-        self, extra: tuple[Contribution, ...] = (), *, host_config: bool = True
-    ) -> PortageView:
-        """An evaluation config root: the host's own package.* files (when a
-        root is given, unless ``host_config`` is false) with the
-        contributions so far (and ``extra``) merged in exactly as ``apply``
-        would write them.  Rules asking with the same contributions share
-        one view."""
-        from xenmig.writer import plan_writes, write
+    def match_all(self, atom: str) -> tuple[str, ...]:
+        """Every version of ``atom`` in the repositories, masked or not."""
+        return self.answers.match_all(atom, self.profile)
 
-        key = self._view_key(extra, host_config)
-        if key in self._views:
-            return self._views[key]
-        wanted, _ = key
-        root = self.workdir / f"view-{len(self._views)}"
-        settings = {k: v for k, v in self.make_conf.values.items() if k in RESOLVER_VARIABLES}
-        view = PortageView(root, self.repos.repos, self.profile, settings)
-        if self.root is not None and host_config:
-            for name in HOST_CONFIG:
-                _copy_tolerantly(self.root / "etc/portage" / name, root / "etc/portage" / name)
-        changes, _ = plan_writes(self.spec, root, wanted)
-        write(changes, root, fsync=False)
-        self._views[key] = view
-        return view
+    def metadata(self, atom: str, keys: tuple[str, ...]) -> dict[str, str] | None:
+        """``keys`` of the best version of ``atom`` (masked or not)."""
+        return self.answers.metadata(atom, keys, self.profile)
 
     def resolve(
         self, atoms: tuple[str, ...], extra: tuple[Contribution, ...] = (), *,
         host_config: bool = True,
     ) -> Resolution:
-        """Portage's resolution of ``atoms`` on :meth:`view` (``extra``,
-        ``host_config``); asked again on the same view, the answer is reused
-        (views are never changed once written)."""
-        key = (*self._view_key(extra, host_config), atoms)
-        if key not in self._resolutions:
-            self._resolutions[key] = self.view(extra, host_config=host_config).resolve(atoms)
-        return self._resolutions[key]
+        """Portage's resolution of ``atoms`` on the evaluation configuration
+        :meth:`view_inputs` (``extra``, ``host_config``).  Hosts with equal
+        inputs share the answer (see :mod:`xenmig.answers`)."""
+        return self.answers.resolve(self.view_inputs(extra, host_config=host_config), atoms)
 
-    def _view_key(
-        self, extra: tuple[Contribution, ...], host_config: bool
-    ) -> tuple[tuple[Contribution, ...], bool]:
-        # make.conf and files outside etc/portage (kernel fragments) do not
-        # change what the resolver decides.
+    def view_inputs(
+        self, extra: tuple[Contribution, ...] = (), *, host_config: bool = True
+    ) -> ViewInputs:
+        """The evaluation configuration: the host's own package.* files
+        (when a root is given, unless ``host_config`` is false) with the
+        contributions so far (and ``extra``) merged in exactly as ``apply``
+        would write them, and the host's make.conf settings that change
+        the resolver's decisions."""
+        from xenmig.writer import plan_writes
+
+        # make.conf and files outside etc/portage (kernel fragments, boot
+        # and network files) do not change what the resolver decides.
         wanted = tuple(
             c for c in self.contributions + extra
             if c.target != MAKE_CONF and not c.target.startswith("/")
         )
-        return wanted, host_config
+        key = (wanted, host_config)
+        if key in self._inputs:
+            return self._inputs[key]
+        root = self.root if host_config else None
+        files = self._host_files() if root is not None else {}
+        settings = {k: v for k, v in self.make_conf.values.items() if k in RESOLVER_VARIABLES}
+        # Hosts with the same files, settings and contributions have the
+        # same inputs: computed once per fleet.  xenmig's own blocks in the
+        # host's files (which name the host) are replaced by the new ones,
+        # so they do not count.
+        shared = (self.profile, tuple(sorted(settings.items())),
+                  tuple((name, _without_block(data)) for name, data in files.items()), wanted)
+        inputs = self.answers.inputs.get(shared)
+        if inputs is None:
+            files = dict(files)
+            # The blocks' first lines name the host: the evaluation copy is
+            # written for no host in particular, so equal inputs are equal.
+            neutral = dataclasses.replace(
+                self.spec, path=Path(EVALUATION),
+                host=dataclasses.replace(self.spec.host, name=EVALUATION),
+            )
+            base = root if root is not None else Path("/nonexistent/xenmig-evaluation")
+            changes, _ = plan_writes(neutral, base, wanted, report_temps=False)
+            for change in changes:
+                if change.link or change.target.startswith("/") or change.target == MAKE_CONF:
+                    continue
+                name = change.target
+                if change.path.name == MANAGED_FILE and change.target in PACKAGE_TARGETS and \
+                        not (base / "etc/portage" / change.target).is_file():
+                    name = f"{change.target}/{MANAGED_FILE}"
+                if change.new is None:
+                    files.pop(name, None)
+                else:
+                    files[name] = change.new
+            inputs = self.answers.inputs[shared] = ViewInputs.of(self.profile, settings, files)
+        self._inputs[key] = inputs
+        return inputs
+
+    def _host_files(self) -> dict[str, bytes]:
+        """The host's package.* files (relative to etc/portage; readable
+        ones, symbolic links followed), read once."""
+        if self._host_config_files is None:
+            assert self.root is not None
+            etc = self.root / "etc/portage"
+            found: dict[str, bytes] = {}
+            for name in HOST_CONFIG:
+                found.update(_read_tolerantly(etc, name))
+            self._host_config_files = dict(sorted(found.items()))
+        return self._host_config_files
 
 
-def _copy_tolerantly(source: Path, target: Path) -> None:
-    """Copy what can be read; what cannot is the writer's to report."""
-    try:
-        if source.is_dir():
-            shutil.copytree(source, target, symlinks=False, ignore_dangling_symlinks=True)
-        elif source.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-    except (OSError, shutil.Error):
-        pass
-    for path in [target, *target.rglob("*")] if target.is_dir() else [target]:
-        if path.exists():
-            path.chmod(0o755 if path.is_dir() else 0o644)
+def _without_block(data: bytes) -> bytes:
+    """``data`` with xenmig's intact block (or, without one, the top where
+    a new block goes) marked by one line: two files with equal results get
+    equal new content once the block is written (a block edited by hand is
+    kept as it is, and so is the file)."""
+    from xenmig.writer import merge_block
+
+    merged = merge_block(data, "# xenmig block\n", owned=False)
+    return merged if isinstance(merged, bytes) else data
+
+
+def _read_tolerantly(etc: Path, name: str) -> dict[str, bytes]:
+    """``etc/name`` (a file, or a directory read recursively) as
+    {relative path: content}; what cannot be read is the writer's to
+    report."""
+    top = etc / name
+    if top.is_file():
+        paths = [top]
+    elif top.is_dir():
+        paths = [Path(d) / f for d, _, names in os.walk(top, followlinks=True) for f in names]
+    else:
+        return {}
+    found = {}
+    for path in paths:
+        try:
+            found[str(path.relative_to(etc))] = path.read_bytes()
+        except OSError:
+            continue
+    return found

@@ -77,11 +77,10 @@ def _closure(enabled: set[str], required_use: str) -> set[str]:
 def route_flags(ctx: Context) -> Iterator[Finding | Contribution]:
     spec = ctx.spec
     where = (str(spec.path), "[portage] use")
-    view = ctx.view()
     iuse: dict[str, set[str]] = {}
     required: dict[str, str] = {}
     for cp in ROUTED_PACKAGES:
-        meta = view.metadata(cp, ("IUSE", "REQUIRED_USE"))
+        meta = ctx.metadata(cp, ("IUSE", "REQUIRED_USE"))
         if meta is not None:
             iuse[cp] = {f.lstrip("+-") for f in meta["IUSE"].split()}
             required[cp] = meta["REQUIRED_USE"]

@@ -36,7 +36,7 @@ def _series(cpv: str) -> Version | None:
 def pin_series(ctx: Context) -> Iterator[Finding | Contribution]:
     target = ctx.spec.host.xen
     series = target.series()
-    versions = [v for v in map(_series, ctx.view().match_all(XEN)) if v is not None]
+    versions = [v for v in map(_series, ctx.match_all(XEN)) if v is not None]
     if not any(v.series() == series for v in versions):
         available = ", ".join(sorted({v.series() for v in versions})) or "none"
         yield XenSeriesUnavailable(

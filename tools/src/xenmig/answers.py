@@ -1,0 +1,255 @@
+"""Portage's answers, shared between hosts and remembered between runs.
+
+What the rules ask portage is a pure function of its inputs: which
+versions of a package the repositories hold, a package's metadata, and what
+the resolver decides for a set of atoms on a configuration root (profile,
+make.conf settings, the files of ``etc/portage``).  :class:`Answers` keys
+every question by those inputs:
+
+* hosts whose portage inputs are equal share one resolver run, so the cost
+  of a fleet grows with its distinct portage configurations, not its hosts;
+* answers are kept on disk under ``<cache>/answers/<repositories>/``, where
+  ``<repositories>`` is a fingerprint of the repositories' files (path,
+  size and modification time of each, as make judges staleness), portage's
+  version and :data:`SCHEMA`.  A sync or an edit of a repository changes the
+  fingerprint, so stale answers are never used.
+
+The cache is disposable: it is written without fsync (a torn entry is
+ignored and recomputed) and fingerprints unused for :data:`KEEP_DAYS` are
+removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from xenmig import __version__
+from xenmig.cache import cache_dir
+from xenmig.portage_view import PortageView, Repo, Resolution, portage_identity
+
+# Bump when the meaning of a stored answer changes (Resolution's fields, the
+# way it is extracted from portage's depgraph).
+SCHEMA = 1
+KEEP_DAYS = 30
+# Never part of a repository's identity.
+_IGNORED_DIRS = {".git", "distfiles", "packages", "__pycache__"}
+
+
+@dataclass(frozen=True)
+class ViewInputs:
+    """Everything a resolver run reads besides the repositories: the
+    profile (``repo:path``), the make.conf settings that change decisions,
+    and the files of ``etc/portage`` (relative path, content)."""
+
+    profile: str
+    settings: tuple[tuple[str, str], ...]
+    files: tuple[tuple[str, bytes], ...]
+
+    @classmethod
+    def of(cls, profile: str, settings: Mapping[str, str],
+           files: Mapping[str, bytes]) -> ViewInputs:
+        return cls(profile, tuple(sorted(settings.items())), tuple(sorted(files.items())))
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        h.update(self.profile.encode() + b"\0")
+        for key, value in self.settings:
+            h.update(f"{key}={value}".encode() + b"\0")
+        for path, data in self.files:
+            h.update(path.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+        return h.hexdigest()
+
+
+def repos_fingerprint(repos: Sequence[Repo]) -> str:
+    """Identity of the repositories' contents: every file's relative path,
+    size and mtime (nanoseconds), with portage's version and SCHEMA."""
+    h = hashlib.sha256(f"{SCHEMA}\0{__version__}\0{portage_identity()}\0".encode())
+    for repo in repos:
+        h.update(f"repo {repo.name} {repo.location} {' '.join(repo.masters)}\0".encode())
+        for line in sorted(_stat_lines(repo.location)):
+            h.update(line)
+    return h.hexdigest()
+
+
+def _stat_lines(top: Path) -> Iterable[bytes]:
+    stack = [str(top)]
+    base = len(str(top)) + 1
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    if entry.name not in _IGNORED_DIRS:
+                        stack.append(entry.path)
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue
+            yield f"{entry.path[base:]}\0{st.st_size}\0{st.st_mtime_ns}\n".encode()
+
+
+class Answers:
+    """Portage's answers for one set of repositories.
+
+    ``store``: where answers are remembered (default ``<cache>/answers``;
+    None keeps them in memory only).  Views for resolver runs are written
+    under a private temporary directory, removed by :meth:`close`.
+    """
+
+    def __init__(self, repos: Sequence[Repo], store: Path | bool | None = True) -> None:
+        self.repos = tuple(repos)
+        self._memory: dict[str, Any] = {}
+        # the evaluation configurations computed so far (see Context.view_inputs)
+        self.inputs: dict[Any, ViewInputs] = {}
+        self._fingerprint: str | None = None
+        self._store_base = (cache_dir() / "answers") if store is True else (store or None)
+        self._workdir: Any = None  # a tempfile.TemporaryDirectory, made when needed
+        self._query_view: PortageView | None = None
+        # computed: portage was asked; shared: answered from memory (another
+        # host asked first); remembered: answered from the disk store.
+        self.counts: Counter[str] = Counter()
+        # the distinct configurations resolved on, by their digest
+        self.configurations: set[str] = set()
+
+    # -- the questions -----------------------------------------------------
+
+    def match_all(self, atom: str, profile: str) -> tuple[str, ...]:
+        """Every version matching ``atom`` in the repositories (masked or not)."""
+        key = _key("match-all", atom)
+        found = self._recall(key)
+        if found is None:
+            found = self._remember(key, list(self._query(profile).match_all(atom)))
+        return tuple(found)
+
+    def metadata(self, atom: str, keys: Sequence[str], profile: str) -> dict[str, str] | None:
+        """``keys`` of the best version matching ``atom`` (masked or not)."""
+        key = _key("metadata", atom, *keys)
+        found = self._recall(key)
+        if found is None:
+            found = self._remember(key, {"value": self._query(profile).metadata(atom, keys)})
+        value: dict[str, str] | None = found["value"]
+        return value
+
+    def resolve(self, inputs: ViewInputs, atoms: Sequence[str]) -> Resolution:
+        """Portage's resolution of ``atoms`` on the configuration ``inputs``."""
+        digest = inputs.digest()
+        self.configurations.add(digest)
+        key = _key("resolve", digest, *atoms)
+        found = self._recall(key)
+        if found is None:
+            view = self._view(inputs, digest)
+            found = self._remember(key, asdict(view.resolve(list(atoms))))
+        fields: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in found.items()
+        }
+        return Resolution(**fields)
+
+    # -- the machinery -----------------------------------------------------
+
+    @property
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = repos_fingerprint(self.repos)
+        return self._fingerprint
+
+    @property
+    def store(self) -> Path | None:
+        if self._store_base is None:
+            return None
+        return self._store_base / self.fingerprint[:24]
+
+    def _recall(self, key: str) -> Any:
+        if key in self._memory:
+            self.counts["shared"] += 1
+            return self._memory[key]
+        store = self.store
+        if store is not None:
+            try:
+                value = json.loads((store / key[:2] / f"{key}.json").read_bytes())
+            except (OSError, ValueError):
+                return None
+            self._memory[key] = value
+            self.counts["remembered"] += 1
+            return value
+        return None
+
+    def _remember(self, key: str, value: Any) -> Any:
+        self.counts["computed"] += 1
+        self._memory[key] = value
+        store = self.store
+        if store is not None:
+            try:
+                directory = store / key[:2]
+                directory.mkdir(parents=True, exist_ok=True)
+                temp = directory / f".{key}.{os.getpid()}.tmp"
+                temp.write_text(json.dumps(value), encoding="utf-8")
+                os.replace(temp, directory / f"{key}.json")
+            except OSError:
+                pass  # a cache that cannot be written only costs time
+            self._prune()
+        return value
+
+    def _prune(self) -> None:
+        """Once per process: drop fingerprints unused for KEEP_DAYS."""
+        if self.counts["computed"] != 1 or self._store_base is None:
+            return
+        store = self.store
+        assert store is not None
+        os.utime(store)
+        cutoff = time.time() - KEEP_DAYS * 86400
+        try:
+            old = [p for p in self._store_base.iterdir()
+                   if p.is_dir() and p != store and p.stat().st_mtime < cutoff]
+        except OSError:
+            return
+        for path in old:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def _work(self) -> Path:
+        if self._workdir is None:
+            import tempfile
+
+            self._workdir = tempfile.TemporaryDirectory(prefix="xenmig-views-")
+        return Path(self._workdir.name)
+
+    def _query(self, profile: str) -> PortageView:
+        """The view for questions that do not depend on configuration."""
+        if self._query_view is None:
+            self._query_view = PortageView(self._work() / "query", self.repos, profile)
+        return self._query_view
+
+    def _view(self, inputs: ViewInputs, digest: str) -> PortageView:
+        root = self._work() / f"view-{digest[:16]}"
+        for path, data in inputs.files:
+            target = root / "etc/portage" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return PortageView(root, self.repos, inputs.profile, dict(inputs.settings))
+
+    def close(self) -> None:
+        if self._workdir is not None:
+            self._workdir.cleanup()
+            self._workdir = None
+            self._query_view = None
+
+    def __enter__(self) -> Answers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
