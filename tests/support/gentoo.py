@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from xenmig.portage_view import PortageView, Repo
+from xenmig.regen import snapshot_with_eclasses
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = REPO_ROOT / "tools/src/xenmig/snapshot/data/gentoo"
@@ -106,15 +107,6 @@ class Lab:
         return self.run(["ebuild", str(ebuild), *phases], env=env)
 
 
-def make_master(dest: Path) -> Path:
-    """A test copy of the snapshot with the eclass doubles added."""
-    shutil.copytree(SNAPSHOT, dest, symlinks=True)
-    (dest / "eclass").mkdir()
-    for double in ECLASS_DOUBLES.glob("*.eclass"):
-        shutil.copyfile(double, dest / "eclass" / double.name)
-    return dest
-
-
 def merge_list(emerge_output: str) -> list[str]:
     """``cat/pkg-ver::repo`` of the ``[ebuild ...]`` lines of emerge output."""
     found = re.findall(r"^\[ebuild[^]]*\] (\S+?)(?::[^:\s]+)?::(\S+)", emerge_output, re.M)
@@ -129,7 +121,7 @@ def autounmask_changes(emerge_output: str) -> list[str]:
 
 
 def make_lab(tmp: Path, overlay: Path = REPO_ROOT, profile: str = DOM0_PROFILE) -> Lab:
-    master = make_master(tmp / "gentoo")
+    master = snapshot_with_eclasses(tmp / "gentoo", ECLASS_DOUBLES)
     shims = tmp / "shims"
     shims.mkdir()
     tar = shutil.which("tar")

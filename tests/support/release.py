@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
 
 from tests.support.gentoo import REPO_ROOT
+from xenmig import regen
 from xenmig.git_view import GitView
 from xenmig.release import Distfile, tools_distfile
 
-RELEASES = REPO_ROOT / "tools/releases.toml"
-
 
 def releases() -> list[dict[str, str]]:
-    data = tomllib.loads(RELEASES.read_text(encoding="utf-8"))
-    return list(data["release"])
+    """The [[tools.release]] entries of regen/overlay.toml."""
+    return list(regen.load(REPO_ROOT).values["tools"]["release"])
 
 
 def release_distfile(version: str = "0.1.0") -> Distfile:

@@ -55,3 +55,21 @@ class GitView:
                 executable=bool(blob.mode & 0o111),
                 data=blob.data_stream.read(),
             )
+
+    def has_staged_changes(self) -> bool:
+        """Whether the index differs from HEAD."""
+        if not self._repo.head.is_valid():
+            return bool(self._repo.index.entries)
+        return bool(self._repo.index.diff("HEAD"))
+
+    def commit_paths(self, paths: list[str], message: str) -> str:
+        """Commit the working tree's state of ``paths`` (added, changed or
+        removed) and nothing else; returns the new commit's hash."""
+        present = [p for p in paths if (Path(self._repo.working_dir) / p).exists()]
+        gone = [p for p in paths if p not in present]
+        if present:
+            self._repo.index.add(present)
+        if gone:
+            self._repo.index.remove(gone, working_tree=False)
+        return str(self._repo.index.commit(message).hexsha)
+

@@ -12,7 +12,7 @@ from xenmig.errors import XenmigError
 
 # One module per subcommand, in the order of --help.
 SUBCOMMANDS = ("check", "plan", "render", "apply", "fleet", "kernel", "domu", "resolve",
-               "reference", "snapshot", "dist")
+               "reference", "snapshot", "dist", "regen")
 
 
 def parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:
