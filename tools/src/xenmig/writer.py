@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,11 +254,11 @@ def _guest_files(root: Path) -> list[Path]:
     return sorted(configs + sides)
 
 
-def _stale_guest_targets(spec: HostSpec, root: Path, wanted: set[str]) -> list[str]:
+def _stale_guest_targets(host: str, root: Path, wanted: set[str]) -> list[str]:
     """Guest files xenmig wrote for this host whose guest left its spec
     (moved to another host, or gone): removed unless edited by hand, so
     that xendomains does not start a guest on two hosts."""
-    mark = f": managed by xenmig for host {spec.name} ("
+    mark = f": managed by xenmig for host {host} ("
     stale = []
     for path in _guest_files(root):
         target = "/" + str(path.relative_to(root))
@@ -288,7 +288,7 @@ def leftover_temps(root: Path) -> list[Path]:
     )
 
 
-def plan_links(spec: HostSpec, root: Path,
+def plan_links(host: str, root: Path,
                links: Iterable[Link]) -> tuple[list[FileChange], list[Finding]]:
     """Links are created, never replaced or removed: a symbolic link carries
     no mark of who made it, so one that exists is the administrator's."""
@@ -301,12 +301,12 @@ def plan_links(spec: HostSpec, root: Path,
         if path.is_symlink():
             have = os.readlink(path).encode()
             if have != want:
-                findings.append(LinkConflict(spec.name, f"links to {have.decode()!r}, not "
+                findings.append(LinkConflict(host, f"links to {have.decode()!r}, not "
                                              f"{link.target!r}; left alone", str(path)))
                 continue
             changes.append(FileChange(path, display, have, want, link=True))
         elif path.exists():
-            findings.append(LinkConflict(spec.name, f"is not a link (xenmig would link it to "
+            findings.append(LinkConflict(host, f"is not a link (xenmig would link it to "
                                          f"{link.target!r}); left alone", str(path)))
         else:
             changes.append(FileChange(path, display, None, want, link=True))
@@ -322,13 +322,22 @@ def plan_writes(
     blocks = {
         t: render_block(spec, block_body(items)) for t, items in grouped(contributions).items()
     }
+    return plan_blocks(spec.name, root, blocks, links, report_temps=report_temps)
+
+
+def plan_blocks(
+    host: str, root: Path, blocks: Mapping[str, str], links: Iterable[Link] = (), *,
+    report_temps: bool = True,
+) -> tuple[list[FileChange], list[Finding]]:
+    """What writing xenmig's ``blocks`` ({target: block}) for ``host`` to
+    ``root`` changes: :func:`plan_writes` with the blocks rendered."""
     changes: list[FileChange] = []
     findings: list[Finding] = [
-        LeftoverTempFile(spec.name, "temp file of an interrupted run", str(p))
+        LeftoverTempFile(host, "temp file of an interrupted run", str(p))
         for p in (leftover_temps(root) if report_temps else ())
     ]
     guest_targets = sorted(t for t in blocks if _is_guest_target(t))
-    stale = _stale_guest_targets(spec, root, set(guest_targets))
+    stale = _stale_guest_targets(host, root, set(guest_targets))
     gone: list[str] = []  # stale guest configurations that are removed
     for target in (*TARGETS, *guest_targets, *stale):
         block = blocks.get(target)
@@ -336,16 +345,16 @@ def plan_writes(
         display = target.lstrip("/") if target.startswith("/") else f"etc/portage/{target}"
         if path is None:
             if block is not None:
-                findings.append(UnusableTarget(spec.name, problem or "unusable", display))
+                findings.append(UnusableTarget(host, problem or "unusable", display))
             continue
         try:
             old = path.read_bytes() if path.exists() else None
         except OSError as error:
-            findings.append(UnusableTarget(spec.name, f"cannot read: {error.strerror}", str(path)))
+            findings.append(UnusableTarget(host, f"cannot read: {error.strerror}", str(path)))
             continue
         new = merge_block(old, block, owned, at_end=target in END_BLOCK_FILES)
         if isinstance(new, str):
-            findings.append(CONFLICTS[new](spec.name, f"{new}; left alone", str(path)))
+            findings.append(CONFLICTS[new](host, f"{new}; left alone", str(path)))
             continue
         if old is None and new is None:
             continue
@@ -353,7 +362,7 @@ def plan_writes(
             gone.append(target)
         shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
         changes.append(FileChange(path, shown, old, new, target=target))
-    link_changes, link_findings = plan_links(spec, root, links)
+    link_changes, link_findings = plan_links(host, root, links)
     # The autostart links of guests whose configuration goes away.
     for target in gone:
         auto = root / XENDOMAINS_AUTO.lstrip("/") / Path(target).name

@@ -27,6 +27,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="worker processes (default: the number of CPUs)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--ansible", type=Path, metavar="DIR",
+                   help="also write an Ansible inventory and playbook deploying the rendered "
+                        "trees to DIR")
     add_config_root(p)
     p.set_defaults(func=run)
 
@@ -50,6 +53,16 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(len(specs), sys.stderr)
     result = render_fleet(specs, repos, args.out, jobs=args.jobs, progress=progress.update)
     progress.close()
+    if args.ansible is not None:
+        from xenmig.fleet import RENDERED
+        from xenmig.playbook import write_ansible
+
+        rendered = [h.host for h in result.hosts if h.status == RENDERED]
+        blocked = [h.host for h in result.hosts if h.status != RENDERED]
+        written = write_ansible(args.ansible, args.out, rendered, blocked)
+        print(f"xenmig: {len(written)} files for Ansible in {args.ansible}: "
+              f"ansible-playbook -i {args.ansible / 'inventory.yml'} "
+              f"{args.ansible / 'playbook.yml'} --check --diff", file=sys.stderr)
     if args.json:
         print_json(result.as_json())
     else:
