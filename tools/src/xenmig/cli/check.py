@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from xenmig.answers import Answers
 from xenmig.cli.common import add_config_root, load_specs, print_findings, print_json, repositories
 from xenmig.findings import exit_status
 from xenmig.host import assess
@@ -28,8 +29,9 @@ def run(args: argparse.Namespace) -> int:
     specs = load_specs(args.specs)
     repos = repositories(args)
     findings = []
-    for spec in specs:
-        findings += assess(spec, repos, args.root).findings
+    with Answers(repos.repos) as answers:  # shared by the hosts
+        for spec in specs:
+            findings += assess(spec, repos, args.root, answers).findings
     if args.json:
         print_json([f.as_json() for f in findings])
     else:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from xenmig.answers import Answers
 from xenmig.cli.common import add_config_root, load_specs, print_json, repositories
 from xenmig.host import assess
 from xenmig.steps import format_plan, plan_host, reinstall_spec
@@ -24,12 +25,13 @@ def run(args: argparse.Namespace) -> int:
     repos = repositories(args)
     plans = []
     status = 0
-    for spec in specs:
-        old = assess(spec, repos)
-        new = assess(reinstall_spec(spec), repos) if old.blocked else None
-        if new is not None and new.blocked:
-            status = 1  # not even the reinstalled host works: see its findings
-        plans.append(plan_host(old, new))
+    with Answers(repos.repos) as answers:  # shared by the hosts
+        for spec in specs:
+            old = assess(spec, repos, answers=answers)
+            new = assess(reinstall_spec(spec), repos, answers=answers) if old.blocked else None
+            if new is not None and new.blocked:
+                status = 1  # not even the reinstalled host works: see its findings
+            plans.append(plan_host(old, new))
     if args.json:
         print_json([p.as_json() for p in plans])
     else:
