@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from xenmig.answers import Answers, ViewInputs, repos_fingerprint
+from xenmig.answers import SYNCED_MIN_ENTRIES, Answers, ViewInputs, repos_fingerprint
 from xenmig.cache import cache_dir
 from xenmig.portage_view import Repo, read_make_conf
 from xenmig.repos import RepoSet
@@ -51,6 +51,22 @@ def test_fingerprint_follows_the_repository_files(tmp_path: Path) -> None:
     st = (repo / "cat/x.ebuild").stat()
     os.utime(repo / "cat/x.ebuild", ns=(st.st_atime_ns, st.st_mtime_ns + 1))
     assert repos_fingerprint(repos) != second
+
+
+def test_a_synced_gentoo_is_known_by_its_stamp(tmp_path: Path) -> None:
+    repo = tmp_path / "gentoo"
+    for n in range(SYNCED_MIN_ENTRIES + 1):
+        (repo / f"cat-{n}/pkg").mkdir(parents=True)
+    (repo / "metadata").mkdir()
+    (repo / "metadata/timestamp.chk").write_text("Mon, 23 Nov 2026 00:45:01 +0000\n")
+    first = repos_fingerprint([Repo("gentoo", repo)])
+    (repo / "cat-1/pkg/pkg-1.ebuild").write_text("EAPI=8\n")  # no walk: not seen
+    assert repos_fingerprint([Repo("gentoo", repo)]) == first
+    (repo / "metadata/timestamp.chk").write_text("Tue, 24 Nov 2026 00:45:01 +0000\n")
+    second = repos_fingerprint([Repo("gentoo", repo)])
+    assert second != first
+    (repo / "new-category").mkdir()
+    assert repos_fingerprint([Repo("gentoo", repo)]) != second
 
 
 def test_answers_are_remembered_and_shared(snapshot_repos: RepoSet, tmp_path: Path) -> None:

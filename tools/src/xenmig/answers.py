@@ -12,7 +12,11 @@ every question by those inputs:
   ``<repositories>`` is a fingerprint of the repositories' files (path,
   size and modification time of each, as make judges staleness), portage's
   version and :data:`SCHEMA`.  A sync or an edit of a repository changes the
-  fingerprint, so stale answers are never used.
+  fingerprint, so stale answers are never used.  A synced ::gentoo (more
+  than :data:`SYNCED_MIN_ENTRIES` top-level entries and the
+  ``metadata/timestamp.chk`` that emerge --sync and emerge-webrsync write)
+  is identified by that stamp and its top-level directories instead: a
+  walk of its ~170,000 files would cost about a second per command.
 
 The cache is disposable: it is written without fsync (a torn entry is
 ignored and recomputed) and fingerprints unused for :data:`KEEP_DAYS` are
@@ -40,6 +44,7 @@ from xenmig.portage_view import PortageView, Repo, Resolution, portage_identity
 # way it is extracted from portage's depgraph).
 SCHEMA = 1
 KEEP_DAYS = 30
+SYNCED_MIN_ENTRIES = 100
 # Never part of a repository's identity.
 _IGNORED_DIRS = {".git", "distfiles", "packages", "__pycache__"}
 
@@ -75,9 +80,24 @@ def repos_fingerprint(repos: Sequence[Repo]) -> str:
     h = hashlib.sha256(f"{SCHEMA}\0{__version__}\0{portage_identity()}\0".encode())
     for repo in repos:
         h.update(f"repo {repo.name} {repo.location} {' '.join(repo.masters)}\0".encode())
-        for line in sorted(_stat_lines(repo.location)):
+        for line in _repo_lines(repo.location):
             h.update(line)
     return h.hexdigest()
+
+
+def _repo_lines(top: Path) -> list[bytes]:
+    stamp = top / "metadata/timestamp.chk"
+    try:
+        entries = sorted(os.listdir(top))
+        if len(entries) > SYNCED_MIN_ENTRIES and stamp.is_file():
+            lines = [b"synced\0" + stamp.read_bytes()]
+            for name in entries:
+                st = os.stat(top / name)
+                lines.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            return lines
+    except OSError:
+        pass
+    return sorted(_stat_lines(top))
 
 
 def _stat_lines(top: Path) -> Iterable[bytes]:
