@@ -9,6 +9,7 @@ any-of groups, ``flag? ( ... )`` / ``!flag? ( ... )`` conditional groups
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -45,8 +46,11 @@ def _tokens(text: str) -> Iterator[str]:
     yield from text.split()
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(text: str) -> tuple[Node, ...]:
-    """Parse a dependency specification into a tuple of nodes."""
+    """Parse a dependency specification into a tuple of nodes (immutable,
+    so the same text is parsed once: every host of a fleet asks for the
+    same REQUIRED_USE)."""
     stack: list[tuple[str, list[Node]]] = [("top", [])]
     pending: str | None = None  # a group operator waiting for its "("
     for token in _tokens(text):

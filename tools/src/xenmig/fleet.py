@@ -83,19 +83,6 @@ class FleetResult:
         }
 
 
-def load_fleet(paths: Sequence[Path], jobs: int) -> list[HostSpec]:
-    """Load the specs (in ``jobs`` processes for a large fleet: parsing
-    TOML is most of a warm run's serial part), then check them together."""
-    from xenmig.cli.common import check_specs
-    from xenmig.spec import load_spec
-
-    if jobs <= 1 or len(paths) < 64:
-        return check_specs([load_spec(p) for p in paths])
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        specs = pool.map(load_spec, paths, chunksize=max(1, len(paths) // (4 * jobs)))
-    return check_specs(specs)
-
-
 def render_host(spec: HostSpec, repos: RepoSet, answers: Answers, out: Path) -> HostResult:
     """One host's tree under ``out/<host>`` (nothing for a blocked host)."""
     root = out / spec.name
@@ -112,6 +99,22 @@ def render_host(spec: HostSpec, repos: RepoSet, answers: Answers, out: Path) -> 
     except Exception as error:  # one broken host does not stop the fleet
         return HostResult(spec.name, str(spec.path), FAILED,
                           error=f"{type(error).__name__}: {error}")
+
+
+def sync_tree(directory: Path) -> None:
+    """Flush the file system holding ``directory`` (syncfs(2): not every
+    file system of the machine, as sync(2) would)."""
+    import ctypes
+
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.syncfs(fd) != 0:
+            os.sync()
+    except (OSError, AttributeError):
+        os.sync()
+    finally:
+        os.close(fd)
 
 
 def signature(spec: HostSpec) -> tuple[Any, ...]:
@@ -168,7 +171,7 @@ def render_fleet(
         if progress is not None:
             progress(result, done)
     if any(r is not None and r.files for r in results):
-        os.sync()  # the one sync of the staging tree
+        sync_tree(out)  # the one sync of the staging tree
     hosts = [r for r in results if r is not None]
     return FleetResult(hosts, time.monotonic() - start, dict(counts), len(configurations))
 

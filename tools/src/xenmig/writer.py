@@ -453,6 +453,8 @@ def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> N
 
     Each file is replaced atomically; when one cannot be written, the error
     names it, the files before it are new and the ones after it old.
+    Without ``fsync`` (a staging tree, synced once by the caller), a file
+    that does not exist yet is created in place, without a temp file.
     """
     for temp in leftover_temps(root):
         try:
@@ -471,6 +473,13 @@ def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> N
                 _checkpoint()
                 if fsync:
                     _fsync_dir(change.path.parent)
+            elif change.old is None and not fsync:
+                _makedirs(change.path.parent, made)
+                fd = os.open(change.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                             0o644)
+                os.fchmod(fd, 0o644)  # whatever the umask, as _write_atomically
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(change.new)
             else:
                 _write_atomically(change.path, change.new, fsync, made)
         except OSError as error:

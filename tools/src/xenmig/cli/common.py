@@ -35,11 +35,7 @@ def load_specs(paths: Iterable[Path]) -> list[HostSpec]:
     """Load every spec first (bad input exits 2 before any work); host
     names must be unique (they name the output directories), and so must
     guests and their MACs across the fleet."""
-    return check_specs([load_spec(path) for path in paths])
-
-
-def check_specs(specs: list[HostSpec]) -> list[HostSpec]:
-    """Host names are unique, and so are guests and their MACs."""
+    specs = [load_spec(path) for path in paths]
     seen: dict[str, Path] = {}
     for spec in specs:
         if spec.name in seen:
@@ -57,6 +53,11 @@ def print_findings(findings: Iterable[Finding], *, minimum: Level = Level.INFO) 
             print(finding)
 
 
-def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2)
+def print_json(data: Any, *, compact: bool = False) -> None:
+    """Indented for people; ``compact`` (one line, json's C encoder) for
+    large documents such as a fleet's summary."""
+    if compact:
+        json.dump(data, sys.stdout, separators=(",", ":"))
+    else:
+        json.dump(data, sys.stdout, indent=2)
     sys.stdout.write("\n")

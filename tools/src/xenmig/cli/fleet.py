@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from xenmig.cli.common import add_config_root, print_json, repositories
+from xenmig.cli.common import add_config_root, load_specs, print_json, repositories
 from xenmig.errors import UserError
 from xenmig.findings import Level
 
@@ -26,7 +26,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="worker processes (default: the number of CPUs)")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print the summary as JSON (one line: pipe it to jq for people)")
     p.add_argument("--ansible", type=Path, metavar="DIR",
                    help="also write an Ansible inventory and playbook deploying the rendered "
                         "trees to DIR")
@@ -44,11 +45,11 @@ def fleet_specs(directory: Path) -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xenmig.fleet import load_fleet, render_fleet
+    from xenmig.fleet import render_fleet
 
     if args.jobs < 1:
         raise UserError(f"--jobs {args.jobs}: must be at least 1")
-    specs = load_fleet(fleet_specs(args.fleet), args.jobs)
+    specs = load_specs(fleet_specs(args.fleet))
     repos = repositories(args)
     progress = Progress(len(specs), sys.stderr)
     result = render_fleet(specs, repos, args.out, jobs=args.jobs, progress=progress.update)
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
               f"ansible-playbook -i {args.ansible / 'inventory.yml'} "
               f"{args.ansible / 'playbook.yml'} --check --diff", file=sys.stderr)
     if args.json:
-        print_json(result.as_json())
+        print_json(result.as_json(), compact=True)
     else:
         print_table(result, args.out)
     return result.status

@@ -10,13 +10,13 @@ on a live root keeps fsync + rename per file).
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
 from xenmig.answers import Answers
 from xenmig.cli.common import add_config_root, load_specs, print_findings, repositories
 from xenmig.findings import Level
+from xenmig.fleet import sync_tree
 from xenmig.host import assess
 from xenmig.writer import report, write
 
@@ -47,5 +47,5 @@ def run(args: argparse.Namespace) -> int:
             for line in report(assessment.changes):
                 print(f"{spec.name}: {line}")
     if written:
-        os.sync()
+        sync_tree(args.out)
     return status

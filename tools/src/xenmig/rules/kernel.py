@@ -9,7 +9,6 @@ users and for building guest kernels.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from xenmig.contributions import KERNEL_CONFIG_D, KERNEL_FRAGMENTS, Contribution
 from xenmig.findings import Finding
@@ -26,5 +25,5 @@ def fragments(ctx: Context) -> Iterator[Finding | Contribution]:
             yield unknown_driver(spec, module, ", left out of the dom0 fragment")
     dom0 = contributions(spec, "dom0", KERNEL_CONFIG_D)
     yield from dom0
-    yield from (replace(c, target=KERNEL_FRAGMENTS["dom0"]) for c in dom0)
+    yield from (Contribution(KERNEL_FRAGMENTS["dom0"], c.line, c.why) for c in dom0)
     yield from contributions(spec, "domu", KERNEL_FRAGMENTS["domu"])

@@ -3,10 +3,16 @@ naming the file and the key."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+import pickle
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from xenmig import __version__
+from xenmig.cache import cache_dir
 from xenmig.errors import UserError
 from xenmig.spec.model import (
     BootSection,
@@ -20,11 +26,14 @@ from xenmig.spec.model import (
 from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise UserError(f"{path}: cannot read: {error.strerror}") from error
+
+
+def _parse(path: Path, data: bytes) -> dict[str, Any]:
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -140,8 +149,44 @@ def check_fleet(specs: list[HostSpec]) -> None:
                 macs[mac] = (spec, domu.name)
 
 
+@functools.cache
+def _code_identity() -> bytes:
+    """xenmig's version and the size and mtime of each of its modules: what
+    a parsed spec depends on besides the file."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(__version__.encode())
+    for module in sorted(package.rglob("*.py")):
+        st = module.stat()
+        h.update(f"{module}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.digest()
+
+
 def load_spec(path: Path) -> HostSpec:
-    raw = _read(path)
+    """The spec in ``path``.  A spec parsed before from the same bytes at
+    the same path, by the same code, is taken from the cache (a fleet's
+    thousand TOML files cost a second to parse)."""
+    data = _read_bytes(path)
+    key = hashlib.sha256(_code_identity() + str(path).encode() + b"\0" + data).hexdigest()
+    memo = cache_dir() / "specs" / key[:2] / f"{key}.pickle"
+    try:
+        spec = pickle.loads(memo.read_bytes())
+        if isinstance(spec, HostSpec) and spec.path == path:
+            return spec
+    except Exception:  # missing, torn or pickled by other code: parse again
+        pass
+    spec = _load(path, data)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        temp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+        temp.write_bytes(pickle.dumps(spec, pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, memo)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return spec
+
+
+def _load(path: Path, data: bytes) -> HostSpec:
+    raw = _parse(path, data)
     for section in raw:
         if section not in SECTIONS:
             raise UserError(f"{path}: [{section}]: unknown section (known: {', '.join(SECTIONS)})")
