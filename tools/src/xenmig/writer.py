@@ -207,28 +207,43 @@ def merge_block(old: bytes | None, block: str | None, owned: bool,
     return _encode(text)
 
 
+def _kind(path: Path) -> str:
+    """dir, file, other (a device, a dangling link, ...) or missing: one
+    stat (the location of every target is asked for on every host)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "other" if os.path.islink(path) else "missing"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
 def _location(root: Path, target: str) -> tuple[Path | None, bool, str | None]:
     """(file to edit, whether xenmig owns the whole file, problem)."""
     if target.startswith("/"):
         path = root / target.lstrip("/")
-        if target in SHARED_FILES and path.exists() and not path.is_file():
-            return None, False, "not a regular file"
-        if target in SHARED_FILES and path.is_file():
-            path = path.resolve()
-        return path, target not in SHARED_FILES, None
-    etc = root / "etc/portage"
-    path = etc / target
+        if target not in SHARED_FILES:
+            return path, True, None
+        kind = _kind(path)
+        if kind == "file":
+            return path.resolve(), False, None
+        if kind == "missing" or (kind == "other" and not path.exists()):
+            return path, False, None
+        return None, False, "not a regular file"
+    path = root / "etc/portage" / target
     if target == MAKE_CONF:
-        if path.is_dir():
+        if _kind(path) == "dir":
             return path.resolve() / MAKE_CONF_FILE, True, None
         return None, False, "make.conf is not a directory; change it by hand"
     if target not in PACKAGE_TARGETS:
         return path, True, None
-    if path.is_dir():
+    kind = _kind(path)
+    if kind == "dir":
         return path.resolve() / MANAGED_FILE, True, None
-    if path.is_file():
+    if kind == "file":
         return path.resolve(), False, None
-    if path.exists() or path.is_symlink():
+    if kind == "other":
         return None, False, "neither a file nor a directory"
     return path / MANAGED_FILE, True, None
 
@@ -237,7 +252,7 @@ def _is_guest_target(target: str) -> bool:
     return is_guest_config(target) or target.startswith(f"{GUEST_FILES}/")
 
 
-def _entries(directory: Path) -> list[os.DirEntry[str]]:
+def _entries(directory: str | Path) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(directory) as entries:
             return list(entries)
@@ -275,13 +290,20 @@ def _stale_guest_targets(host: str, root: Path, wanted: set[str]) -> list[str]:
     return stale
 
 
+# The directories xenmig writes to (relative to the root), where a crash
+# can leave a temp file; guests' directories come on top.
+_TEMP_DIRS = tuple(dict.fromkeys([
+    "etc/portage", "etc/portage/env", f"etc/portage/{MAKE_CONF}",
+    *(f"etc/portage/{t}" for t in PACKAGE_TARGETS),
+    *(os.path.dirname(t.lstrip("/")) for t in TARGETS if t.startswith("/")),
+    INIT_D.lstrip("/"), DEFAULT_RUNLEVEL.lstrip("/"), XENDOMAINS_AUTO.lstrip("/"),
+]))
+
+
 def leftover_temps(root: Path) -> list[Path]:
-    etc = root / "etc/portage"
-    dirs = [etc, etc / "env", etc / MAKE_CONF, *(etc / t for t in PACKAGE_TARGETS),
-            *dict.fromkeys((root / t.lstrip("/")).parent for t in TARGETS if t.startswith("/")),
-            root / INIT_D.lstrip("/"), root / DEFAULT_RUNLEVEL.lstrip("/"),
-            root / XENDOMAINS_AUTO.lstrip("/"),
-            *(p.parent for p in _guest_files(root))]
+    top = str(root)
+    dirs = [os.path.join(top, d) for d in _TEMP_DIRS]
+    dirs += [str(p.parent) for p in _guest_files(root)]
     return sorted(
         Path(e.path) for directory in dict.fromkeys(dirs) for e in _entries(directory)
         if e.name.startswith(TEMP_PREFIX) and e.name.endswith(TEMP_SUFFIX)
@@ -348,7 +370,9 @@ def plan_blocks(
                 findings.append(UnusableTarget(host, problem or "unusable", display))
             continue
         try:
-            old = path.read_bytes() if path.exists() else None
+            old = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            old = None
         except OSError as error:
             findings.append(UnusableTarget(host, f"cannot read: {error.strerror}", str(path)))
             continue
@@ -360,7 +384,10 @@ def plan_blocks(
             continue
         if new is None and target in stale and is_guest_config(target):
             gone.append(target)
-        shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        try:
+            shown = str(path.relative_to(root))
+        except ValueError:  # a link to a file elsewhere
+            shown = str(path)
         changes.append(FileChange(path, shown, old, new, target=target))
     link_changes, link_findings = plan_links(host, root, links)
     # The autostart links of guests whose configuration goes away.
