@@ -20,6 +20,10 @@ than flaggie, ``apply`` on an unchanged host <= 150 ms).
 4. Times ``xenmig apply`` on an unchanged host (the command, end to end).
 
     benchmarks/fleet.py [--hosts N] [--configs N] [--jobs N] [--flaggie-sample N]
+
+Run it with the Python of the test venv (.venv/bin/python) after
+``.venv/bin/pip install flaggie gentoopm`` (flaggie reaches portage through
+gentoopm).
 """
 
 from __future__ import annotations
@@ -309,6 +313,9 @@ def main() -> None:
     parser.add_argument("--flaggie-sample", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3, help="runs per warm figure (median)")
     args = parser.parse_args()
+    if shutil.which("flaggie", path=str(Path(sys.executable).parent)) is None:
+        sys.exit(f"flaggie is not installed for {sys.executable}: "
+                 f"{Path(sys.executable).parent / 'pip'} install flaggie gentoopm")
 
     with tempfile.TemporaryDirectory(prefix="xenmig-bench-") as tmp:
         work = Path(tmp)
