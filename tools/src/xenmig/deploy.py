@@ -23,7 +23,6 @@ from xenmig.blocks import BEGIN, MAKE_CONF_FILE, MANAGED_FILE
 from xenmig.contributions import (
     GRUB_DEFAULTS,
     GRUB_LEGACY_CONF,
-    GUEST_FILES,
     KERNEL_CONFIG_D,
     KERNEL_FRAGMENTS,
     MAKE_CONF,
@@ -34,11 +33,10 @@ from xenmig.contributions import (
     XENDOMAINS_AUTO,
     XL_CONF,
     Link,
-    is_guest_config,
 )
 from xenmig.errors import UserError
 from xenmig.findings import Finding
-from xenmig.writer import TARGETS, FileChange, merge_block, plan_blocks
+from xenmig.writer import TARGETS, FileChange, is_guest_target, merge_block, plan_blocks
 
 ETC_PORTAGE = Path("etc/portage")
 
@@ -54,7 +52,7 @@ def target_of(rel: Path) -> str | None:
             return MAKE_CONF
         return str(inner) if str(inner) in TARGETS else None
     target = "/" + str(rel)
-    if target in TARGETS or is_guest_config(target) or target.startswith(f"{GUEST_FILES}/"):
+    if target in TARGETS or is_guest_target(target):
         return target
     return None
 
@@ -129,7 +127,7 @@ def maintenance(changes: Iterable[FileChange]) -> list[str]:
             notes[target] = _WINDOW[target]
         elif target in KERNEL_FRAGMENTS.values():
             notes[KERNEL_CONFIG_D] = _WINDOW[KERNEL_CONFIG_D]
-        elif is_guest_config(target) or target.startswith(f"{GUEST_FILES}/"):
+        elif is_guest_target(target):
             notes["guests"] = _GUESTS
         elif not target.startswith("/"):
             notes["portage"] = ("portage configuration: takes effect with the next emerge "

@@ -208,12 +208,13 @@ def merge_block(old: bytes | None, block: str | None, owned: bool,
 
 
 def _kind(path: Path) -> str:
-    """dir, file, other (a device, a dangling link, ...) or missing: one
-    stat (the location of every target is asked for on every host)."""
+    """dir, file, other (a device, a fifo, ...), dangling (a link to
+    nothing) or missing: one stat (the location of every target is asked
+    for on every host)."""
     try:
         mode = os.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
-        return "other" if os.path.islink(path) else "missing"
+        return "dangling" if os.path.islink(path) else "missing"
     if stat.S_ISDIR(mode):
         return "dir"
     return "file" if stat.S_ISREG(mode) else "other"
@@ -228,7 +229,7 @@ def _location(root: Path, target: str) -> tuple[Path | None, bool, str | None]:
         kind = _kind(path)
         if kind == "file":
             return path.resolve(), False, None
-        if kind == "missing" or (kind == "other" and not path.exists()):
+        if kind in ("missing", "dangling"):
             return path, False, None
         return None, False, "not a regular file"
     path = root / "etc/portage" / target
@@ -243,12 +244,13 @@ def _location(root: Path, target: str) -> tuple[Path | None, bool, str | None]:
         return path.resolve() / MANAGED_FILE, True, None
     if kind == "file":
         return path.resolve(), False, None
-    if kind == "other":
+    if kind in ("other", "dangling"):
         return None, False, "neither a file nor a directory"
     return path / MANAGED_FILE, True, None
 
 
-def _is_guest_target(target: str) -> bool:
+def is_guest_target(target: str) -> bool:
+    """A guest configuration or a guest-side file (xenmig's guest targets)."""
     return is_guest_config(target) or target.startswith(f"{GUEST_FILES}/")
 
 
@@ -277,7 +279,7 @@ def _stale_guest_targets(host: str, root: Path, wanted: set[str]) -> list[str]:
     stale = []
     for path in _guest_files(root):
         target = "/" + str(path.relative_to(root))
-        if target in wanted or not _is_guest_target(target) or not path.is_file() \
+        if target in wanted or not is_guest_target(target) or not path.is_file() \
                 or path.is_symlink():
             continue
         try:
@@ -358,7 +360,7 @@ def plan_blocks(
         LeftoverTempFile(host, "temp file of an interrupted run", str(p))
         for p in (leftover_temps(root) if report_temps else ())
     ]
-    guest_targets = sorted(t for t in blocks if _is_guest_target(t))
+    guest_targets = sorted(t for t in blocks if is_guest_target(t))
     stale = _stale_guest_targets(host, root, set(guest_targets))
     gone: list[str] = []  # stale guest configurations that are removed
     for target in (*TARGETS, *guest_targets, *stale):
