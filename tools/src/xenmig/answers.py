@@ -36,8 +36,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from xenmig import __version__
-from xenmig.cache import cache_dir
+from xenmig import __version__, cache
 from xenmig.portage_view import PortageView, Repo, Resolution, portage_identity
 
 # Bump when the meaning of a stored answer changes (Resolution's fields, the
@@ -134,7 +133,7 @@ class Answers:
         # the evaluation configurations computed so far (see Context.view_inputs)
         self.inputs: dict[Any, ViewInputs] = {}
         self._fingerprint: str | None = None
-        self._store_base = (cache_dir() / "answers") if store is True else (store or None)
+        self._store_base = (cache.cache_dir() / "answers") if store is True else (store or None)
         self._workdir: Any = None  # a tempfile.TemporaryDirectory, made when needed
         self._query_view: PortageView | None = None
         # computed: portage was asked; shared: answered from memory (another
@@ -210,14 +209,7 @@ class Answers:
         self._memory[key] = value
         store = self.store
         if store is not None:
-            try:
-                directory = store / key[:2]
-                directory.mkdir(parents=True, exist_ok=True)
-                temp = directory / f".{key}.{os.getpid()}.tmp"
-                temp.write_text(json.dumps(value), encoding="utf-8")
-                os.replace(temp, directory / f"{key}.json")
-            except OSError:
-                pass  # a cache that cannot be written only costs time
+            cache.store(store / key[:2] / f"{key}.json", json.dumps(value).encode())
             self._prune()
         return value
 

@@ -13,3 +13,17 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "xenmig"
+
+
+def store(path: Path, data: bytes) -> None:
+    """Write a cache entry: replaced atomically (a reader sees the old entry
+    or the new one, never a part), without fsync (a torn entry after a crash
+    is recomputed by its reader), and silently not at all when it cannot be
+    written (a missing cache only costs time)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError:
+        pass

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from subprocess import CompletedProcess
 
-from xenmig.cache import cache_dir
+from xenmig.cache import cache_dir, store
 from xenmig.errors import ToolError, XenmigError
 
 # Portage's FEATURES that need Gentoo's sandbox or the portage user, neither
@@ -215,11 +215,7 @@ def read_make_conf(config_root: Path) -> MakeConf:
             return MakeConf(json.loads(memo.read_bytes()), found)
     result = _read_make_conf(paths, found)
     if memo is not None and result.error is None:
-        with contextlib.suppress(OSError):
-            memo.parent.mkdir(parents=True, exist_ok=True)
-            temp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
-            temp.write_text(json.dumps(result.values), encoding="utf-8")
-            os.replace(temp, memo)
+        store(memo, json.dumps(result.values).encode())
     return result
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import pickle
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from xenmig import __version__
-from xenmig.cache import cache_dir
+from xenmig.cache import cache_dir, store
 from xenmig.errors import UserError
 from xenmig.spec.model import (
     BootSection,
@@ -175,13 +174,7 @@ def load_spec(path: Path) -> HostSpec:
     except Exception:  # missing, torn or pickled by other code: parse again
         pass
     spec = _load(path, data)
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        temp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
-        temp.write_bytes(pickle.dumps(spec, pickle.HIGHEST_PROTOCOL))
-        os.replace(temp, memo)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    store(memo, pickle.dumps(spec, pickle.HIGHEST_PROTOCOL))
     return spec
 
 
