@@ -22,7 +22,6 @@ Gentoo's style (``cat/pkg: message``).
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 import tomllib
@@ -31,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xenmig import depstring
+from xenmig import depstring, writer
 from xenmig.errors import UserError, XenmigError
 
 DATA = Path("regen/overlay.toml")
@@ -84,6 +83,10 @@ class Change:
     @property
     def status(self) -> str:
         return "create" if self.old is None else "remove" if self.new is None else "update"
+
+    def file_change(self, repo: Path) -> writer.FileChange:
+        """The change as the writer carries it out (and shows it)."""
+        return writer.FileChange(repo / self.path, self.path, self.old, self.new)
 
     @property
     def package(self) -> str | None:
@@ -330,19 +333,8 @@ def verify_distdir(overlay: Overlay, distdir: Path) -> tuple[list[str], list[str
 
 
 def write(repo: Path, changes: Iterable[Change]) -> None:
-    """Carry the changes out (each file replaced atomically)."""
-    for change in changes:
-        target = repo / change.path
-        try:
-            if change.new is None:
-                target.unlink()
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temp.write_bytes(change.new)
-            os.replace(temp, target)
-        except OSError as error:
-            raise XenmigError(f"{target}: cannot write: {error.strerror}") from error
+    """Carry the changes out with the writer (each file replaced atomically)."""
+    writer.write([c.file_change(repo) for c in changes], repo)
 
 
 def commit_messages(changes: Iterable[Change]) -> dict[str, tuple[str, list[str]]]:

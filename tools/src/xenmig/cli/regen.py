@@ -11,7 +11,6 @@ that does not match its recorded hashes) exits 2.
 from __future__ import annotations
 
 import argparse
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     for change in changes:
         print(f"{change.status:7} {change.path}")
         if args.diff:
-            print(_diff(change), end="")
+            print(change.file_change(repo).diff(), end="")
     if args.check:
         if changes:
             print(f"{len(changes)} files differ from what xenmig regen generates "
@@ -84,10 +83,3 @@ def run(args: argparse.Namespace) -> int:
             print(f"committed: {message}")
     return 0
 
-
-def _diff(change: Any) -> str:
-    def lines(data: bytes | None) -> list[str]:
-        return [] if data is None else data.decode("utf-8", "replace").splitlines(True)
-
-    return "".join(difflib.unified_diff(lines(change.old), lines(change.new),
-                                        f"a/{change.path}", f"b/{change.path}"))
