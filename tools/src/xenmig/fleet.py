@@ -68,16 +68,20 @@ class FleetResult:
     def status(self) -> int:
         return 0 if all(h.status == RENDERED for h in self.hosts) else 1
 
-    def as_json(self) -> dict[str, Any]:
+    def totals(self) -> dict[str, int]:
+        """Hosts per status, findings per level, files changed."""
         statuses = Counter(h.status for h in self.hosts)
         return {
+            "hosts": len(self.hosts),
+            **{s: statuses.get(s, 0) for s in (RENDERED, BLOCKED, FAILED)},
+            **{str(level): sum(h.count(level) for h in self.hosts) for level in Level},
+            "files_changed": sum(h.changed for h in self.hosts),
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {
             "hosts": [h.as_json() for h in self.hosts],
-            "totals": {
-                "hosts": len(self.hosts),
-                **{s: statuses.get(s, 0) for s in (RENDERED, BLOCKED, FAILED)},
-                **{str(level): sum(h.count(level) for h in self.hosts) for level in Level},
-                "files_changed": sum(h.changed for h in self.hosts),
-            },
+            "totals": self.totals(),
             "portage": {"configurations": self.configurations, "answers": self.answers},
             "seconds": round(self.seconds, 3),
         }

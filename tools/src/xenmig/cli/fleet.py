@@ -110,13 +110,11 @@ def print_table(result: Any, out: Path) -> None:
     for host in result.hosts:
         if host.error:
             print(f"{host.host}: failed: {host.error}")
-    data = result.as_json()
-    totals, portage = data["totals"], data["portage"]
-    answers = portage["answers"]
+    totals, answers = result.totals(), result.answers
     print(f"{totals['hosts']} hosts: {totals[RENDERED]} rendered into {out}, "
           f"{totals['blocked']} blocked (see xenmig plan), {totals['failed']} failed; "
           f"{totals['files_changed']} files changed")
-    print(f"portage: {portage['configurations']} distinct configurations; "
+    print(f"portage: {result.configurations} distinct configurations; "
           f"{answers.get('computed', 0)} answers computed, {answers.get('shared', 0)} shared "
           f"between hosts, {answers.get('remembered', 0)} remembered from earlier runs; "
-          f"{data['seconds']:.2f} s")
+          f"{result.seconds:.2f} s")
