@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import xenmig
-from tests.support.fleet import FLEET, LEGACY, MODERN
+from tests.support.fleet import FLEET, LEGACY, MODERN, tree
 from xenmig.deploy import maintenance, plan_tree, read_tree, target_of
 from xenmig.errors import UserError
 
@@ -51,12 +51,6 @@ def recap(output: str) -> dict[str, dict[str, int]]:
     return found
 
 
-def files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): (b"-> " + os.readlink(p).encode() if p.is_symlink()
-                                       else p.read_bytes())
-            for p in sorted(root.rglob("*")) if p.is_symlink() or p.is_file()}
-
-
 def test_inventory_and_bundles(rendered: tuple[Path, Path]) -> None:
     out, ansible = rendered
     inventory = (ansible / "inventory.yml").read_text()
@@ -86,13 +80,13 @@ def test_check_apply_and_nothing_left(rendered: tuple[Path, Path], tmp_path: Pat
     assert '+++ after: etc/conf.d/net' in check.stdout
     assert '+config_extbr0="null"' in check.stdout
     assert "detaches the running guests' vifs" in check.stdout
-    assert files(roots / "xen11") == {} and net.read_text() == HOST_NET  # nothing written
+    assert tree(roots / "xen11") == {} and net.read_text() == HOST_NET  # nothing written
 
     run = playbook(ansible, roots)
     assert run.returncode == 0, run.stdout
     assert {h: c["changed"] for h, c in recap(run.stdout).items()} == dict.fromkeys(MODERN, 1)
     # xen11 started empty: its root is now exactly the rendered tree.
-    assert files(roots / "xen11") == files(out / "xen11")
+    assert tree(roots / "xen11") == tree(out / "xen11")
     # xen10's own network lines stay after the block; the mode stays 0600.
     text = net.read_text()
     assert text.endswith(HOST_NET)

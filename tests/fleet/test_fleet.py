@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -13,22 +12,11 @@ from typing import Any
 import pytest
 
 from tests.support.cli import xenmig
-from tests.support.fleet import FLEET, LEGACY, MODERN
+from tests.support.fleet import FLEET, LEGACY, MODERN, tree
 from tests.support.specs import toml
 from xenmig.cli.fleet import Progress
 from xenmig.fleet import partition, signature
 from xenmig.spec import load_spec
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file (content) and link (b"-> target") under ``root``."""
-    found = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_symlink():
-            found[str(path.relative_to(root))] = b"-> " + os.readlink(path).encode()
-        elif path.is_file():
-            found[str(path.relative_to(root))] = path.read_bytes()
-    return found
 
 
 def fleet_json(cache: Path, fleet: Path, out: Path, *extra: str) -> tuple[int, Any, str]:
