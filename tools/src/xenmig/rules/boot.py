@@ -39,11 +39,10 @@ from xenmig.contributions import (
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
 from xenmig.shellfile import (
-    commands,
     host_lines,
+    host_values,
     host_wins,
     runs_commands,
-    sourced,
     wins_message,
 )
 from xenmig.spec import HostSpec
@@ -104,13 +103,17 @@ def _without_console(args: str) -> list[str]:
     return [a for a in args.split() if not a.startswith("console=")]
 
 
+# The host's /etc/default/grub values xenmig builds on.
+_GRUB_READ = ("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT", "GRUB_DISTRIBUTOR")
+
+
 def _host_grub(old: bytes | None) -> dict[str, str | None]:
-    """The host's /etc/default/grub values xenmig builds on, read by bash;
-    none when there is no file or it runs commands (never sourced then)."""
-    if not old or commands(host_lines(old)) is not None:
+    """The host's /etc/default/grub values xenmig builds on (None: unknown,
+    "" unset), parsed as bash would assign them, never run."""
+    if not old:
         return {}
-    return sourced(host_lines(old), ["GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT",
-                                     "GRUB_DISTRIBUTOR"])
+    values = host_values(old)
+    return {name: values.get(name) for name in _GRUB_READ}
 
 
 def _dom0_args(host: dict[str, str | None]) -> tuple[list[str], list[str]]:
@@ -139,15 +142,18 @@ def grub(ctx: Context) -> Iterator[Finding | Contribution]:
         yield from grub_legacy(ctx)
         return
     old = ctx.host_file(GRUB_DEFAULTS)
+    host = _host_grub(old)
+    unknown = [name for name, value in host.items() if value is None]
     if old and (refused := runs_commands(
             spec.name, old, _where(ctx, GRUB_DEFAULTS),
-            "the host's GRUB_CMDLINE_LINUX is unknown and no GRUB settings are written")):
+            f"{', '.join(unknown)} unknown and no GRUB settings are written" if unknown else
+            f"the values xenmig reads ({', '.join(_GRUB_READ)}) are known all the same")):
         yield refused
-        return
+        if unknown:
+            return
     if not old:
         yield GrubCmdlineUnread(spec.name, "the host's GRUB_CMDLINE_LINUX is not known",
                                 GRUB_DEFAULTS)
-    host = _host_grub(old)
     xen = xen_args(spec)
     linux, linux_default = _dom0_args(host)
     linux.append(DOM0_CONSOLE)

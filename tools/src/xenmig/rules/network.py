@@ -38,7 +38,7 @@ from xenmig.contributions import (
 )
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
-from xenmig.shellfile import host_lines, host_wins, runs_commands, sourced
+from xenmig.shellfile import host_values, host_wins, runs_commands
 from xenmig.spec import HostSpec
 
 
@@ -137,11 +137,15 @@ def hotplug(ctx: Context) -> Iterator[Finding | Contribution]:
     old = ctx.host_file(RC_CONF)
     if not spec.bridge or old is None:
         return
-    if refused := runs_commands(spec.name, old, str(ctx.host_path(RC_CONF)),
-                                "rc_hotplug is unknown; check it by hand"):
+    values = host_values(old)
+    hotplug = values.get("rc_hotplug")
+    if refused := runs_commands(spec.name, values, str(ctx.host_path(RC_CONF)),
+                                "rc_hotplug is unknown; check it by hand" if hotplug is None
+                                else "rc_hotplug is known all the same"):
         yield refused
-        return
-    current = (sourced(host_lines(old), ["rc_hotplug"])["rc_hotplug"] or "").split()
+        if hotplug is None:
+            return
+    current = (hotplug or "").split()
     if not current:
         return
     names = [f"net.{m}" for b in spec.bridge for m in (*b.members, b.name)]
