@@ -152,7 +152,7 @@ def read_shell(text: bytes) -> ShellValues:
 
 
 def _text(node: Any) -> str:
-    return node.text.decode("utf-8", "surrogateescape")
+    return str(node.text.decode("utf-8", "surrogateescape"))
 
 
 def _is_export(node: Any) -> bool:
