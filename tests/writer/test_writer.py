@@ -104,7 +104,8 @@ def test_unusable_locations_are_findings(spec: HostSpec, tmp_path: Path, kind: s
     etc = tmp_path / "etc/portage"
     etc.mkdir(parents=True)
     if kind == "dangling-symlink":
-        (etc / "package.use").symlink_to(tmp_path / "nowhere")
+        # dangling inside the root (one that leaves it: tests/writer/test_hostile.py)
+        (etc / "package.use").symlink_to("../../nowhere")
     elif kind == "fifo":
         os.mkfifo(etc / "package.use")
     else:
@@ -118,7 +119,8 @@ def test_symlinked_locations_are_followed(spec: HostSpec, tmp_path: Path) -> Non
     real = tmp_path / "shared-config/package.use"
     real.mkdir(parents=True)
     (tmp_path / "etc/portage").mkdir(parents=True)
-    (tmp_path / "etc/portage/package.use").symlink_to(real)
+    # an absolute link as the host has it: its / is the root (chroot semantics)
+    (tmp_path / "etc/portage/package.use").symlink_to("/shared-config/package.use")
     apply(spec, tmp_path, USE)
     assert (real / "90-xenmig").is_file()
     assert (tmp_path / "etc/portage/package.use").is_symlink()

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 from xenmig.cache import cache_dir, store
 from xenmig.errors import ToolError, XenmigError
+from xenmig.hostfs import HostPathError, HostRoot, NotRegular
 
 # Portage's FEATURES that need Gentoo's sandbox or the portage user, neither
 # of which exists outside Gentoo; -news/-merge-wait keep runs quiet and simple.
@@ -178,23 +179,56 @@ def portage_identity() -> str:
 
 # A make.conf line that sources another file: what it reads is not known
 # before reading it, so such a make.conf is never remembered.
-_SOURCING = re.compile(rb"^[ \t]*(source|\.)[ \t]", re.MULTILINE)
+_SOURCING = re.compile(rb"(?:^|[\s;])(?:source|\.)(?:\s|$)", re.MULTILINE)
+# Directories portage's recursive reading skips (portage.const.VCS_DIRS).
+_VCS_DIRS = frozenset({"CVS", "RCS", "SCCS", ".bzr", ".git", ".hg", ".svn"})
 
 
-def _make_conf_key(paths: Sequence[Path]) -> str | None:
+def _make_conf_files(host: HostRoot, top: str) -> list[Path]:
+    """The files portage reads for ``top`` (a file, or a directory read
+    recursively in sorted order without dotfiles, ``*~`` and VCS
+    directories), resolved in the root.  A FIFO, socket or device at
+    ``top`` is :class:`NotRegular` (portage would skip it silently; xenmig
+    says so); inside a directory they are skipped, as portage does."""
+    path = host.resolve(top)
+    kind = host.kind(path)
+    if kind == "missing":
+        return []
+    if kind == "other":
+        raise NotRegular(str(path), "not a regular file; xenmig reads only regular files")
+    if kind == "file":
+        return [path]
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+
+    def walk(directory: Path) -> None:
+        st = os.stat(directory)
+        if (st.st_dev, st.st_ino) in seen:
+            return
+        seen.add((st.st_dev, st.st_ino))
+        for name in sorted(e.name for e in host.entries(directory)):
+            if name.startswith(".") or name.endswith("~") or name in _VCS_DIRS:
+                continue
+            child = host.resolve(directory / name)
+            kind = host.kind(child)
+            if kind == "dir":
+                walk(child)
+            elif kind == "file":
+                found.append(child)
+
+    walk(path)
+    return found
+
+
+def _make_conf_key(host: HostRoot, files: Sequence[Path]) -> str | None:
     """A digest of the make.conf files' names and contents (None when one
-    sources another file or cannot be read)."""
+    sources another file)."""
     digest = hashlib.sha256(portage_identity().encode())
-    for top in paths:
-        files = sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
-        for path in files:
-            try:
-                data = path.read_bytes() if path.exists() else b"\0missing"
-            except OSError:
-                return None
-            if _SOURCING.search(data):
-                return None
-            digest.update(str(path).encode() + b"\0" + data + b"\0")
+    for path in files:
+        data = host.read(path) or b""
+        if _SOURCING.search(data):
+            return None
+        digest.update(host.relative(path).encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
@@ -202,35 +236,45 @@ def read_make_conf(config_root: Path) -> MakeConf:
     """Read ``etc/make.conf`` and ``etc/portage/make.conf`` (file or
     directory) under ``config_root`` the way portage.config does:
     getconfig with sourcing, variable expansion across the files, and
-    recursion into a make.conf directory.  What portage read from the same
-    contents before is remembered (portage is then not even imported)."""
-    paths = [config_root / "etc/make.conf", config_root / "etc/portage/make.conf"]
-    found = tuple(str(p) for p in paths if p.exists())
-    if not found:
-        return MakeConf({}, ())
-    key = _make_conf_key(paths)
+    recursion into a make.conf directory, every path (the files, what they
+    ``source``) resolved inside the root (:mod:`xenmig.hostfs`).  What
+    portage read from the same contents before is remembered (portage is
+    then not even imported)."""
+    host = HostRoot.of(config_root)
+    tops = ("etc/make.conf", "etc/portage/make.conf")
+    try:
+        files = [f for top in tops for f in _make_conf_files(host, top)]
+        found = tuple(str(config_root / t) for t in tops if host.kind(t) != "missing")
+        if not found:
+            return MakeConf({}, ())
+        key = _make_conf_key(host, files)
+    except (HostPathError, OSError) as error:
+        where = getattr(error, "path", None) or str(config_root / tops[1])
+        why = getattr(error, "why", None) or getattr(error, "strerror", None) or str(error)
+        return MakeConf({}, (where,), f"{where}: {why}")
     memo = cache_dir() / "make-conf" / f"{key}.json" if key else None
     if memo is not None:
         with contextlib.suppress(OSError, ValueError):
             return MakeConf(json.loads(memo.read_bytes()), found)
-    result = _read_make_conf(paths, found)
+    result = _read_make_conf(host, files, found)
     if memo is not None and result.error is None:
         store(memo, json.dumps(result.values).encode())
     return result
 
 
-def _read_make_conf(paths: Sequence[Path], found: tuple[str, ...]) -> MakeConf:
+def _read_make_conf(host: HostRoot, files: Sequence[Path], found: tuple[str, ...]) -> MakeConf:
     portage = _import_portage()
     values: dict[str, str] = {}
-    for path in paths:
-        if not path.exists():
-            continue
+    for path in files:
         noise = io.StringIO()
         try:
-            with contextlib.redirect_stderr(noise):
+            with contextlib.redirect_stderr(noise), _sourcing_in(portage, host):
                 loaded = portage.util.getconfig(
-                    str(path), tolerant=False, allow_sourcing=True, expand=values, recursive=True
+                    str(path), tolerant=False, allow_sourcing=True, expand=values,
+                    recursive=False,
                 )
+        except HostPathError as error:
+            return MakeConf(values, found, f"{path}: source {error}")
         except (portage.exception.PortageException, ValueError) as error:
             said = noise.getvalue().strip() or str(error)
             return MakeConf(values, found, f"{path}: {said}")
@@ -238,6 +282,33 @@ def _read_make_conf(paths: Sequence[Path], found: tuple[str, ...]) -> MakeConf:
             return MakeConf(values, found, f"{path}: {error.strerror}")
         values.update(loaded or {})
     return MakeConf(values, found)
+
+
+@contextlib.contextmanager
+def _sourcing_in(portage: Any, host: HostRoot) -> Any:
+    """While getconfig runs: a ``source`` in make.conf reads the file inside
+    the root (an absolute path is taken relative to it, as in a chroot),
+    only a regular file within the size limit.  portage's lexer class is
+    swapped for a subclass for the call (getconfig creates its own)."""
+    base = portage.util._getconfig_shlex
+
+    class Confined(base):  # type: ignore[misc, valid-type]
+        def sourcehook(self, newfile: str) -> tuple[str, io.StringIO]:
+            newfile = portage.util.varexpand(newfile, self.var_expand_map)
+            if not newfile.startswith("/") and isinstance(self.infile, str):
+                newfile = os.path.join(os.path.dirname(self.infile), newfile)
+            path = host.resolve(newfile)
+            data = host.read(path)
+            if data is None:
+                raise portage.exception.ParseError(
+                    f"{self.error_leader()}{newfile}: No such file or directory")
+            return str(path), io.StringIO(data.decode("utf-8", "replace"))
+
+    portage.util._getconfig_shlex = Confined
+    try:
+        yield
+    finally:
+        portage.util._getconfig_shlex = base
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ only then written (:func:`write`).  The contract:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -64,6 +65,7 @@ from xenmig.contributions import (
 )
 from xenmig.errors import XenmigError
 from xenmig.findings import Finding, Level
+from xenmig.hostfs import Escape, HostPathError, HostRoot
 from xenmig.spec import HostSpec
 
 # Targets are relative to etc/portage, or to the root when they start with "/".
@@ -96,6 +98,19 @@ class ForeignFile(Finding):
 class UnusableTarget(Finding):
     """A package.* location is neither a file nor a directory (or cannot be
     read); xenmig does not write there."""
+
+    level = Level.ERROR
+
+
+class SymlinkEscapesRoot(Finding):
+    """Under ``--root DIR``, a link on the way to a file xenmig writes points
+    out of DIR (an absolute target, or ``..`` above DIR) to a place that
+    does not exist inside DIR.  xenmig follows links as the host will (an
+    absolute target is taken relative to DIR, as in a chroot) and never
+    creates what a link points to, so nothing is written for this host:
+    create the target inside DIR, or make the link relative.  The same
+    finding (an error at write time) when a link appears in a path after
+    xenmig resolved it."""
 
     level = Level.ERROR
 
@@ -207,44 +222,29 @@ def merge_block(old: bytes | None, block: str | None, owned: bool,
     return _encode(text)
 
 
-def _kind(path: Path) -> str:
-    """dir, file, other (a device, a fifo, ...), dangling (a link to
-    nothing) or missing: one stat (the location of every target is asked
-    for on every host)."""
-    try:
-        mode = os.stat(path).st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        return "dangling" if os.path.islink(path) else "missing"
-    if stat.S_ISDIR(mode):
-        return "dir"
-    return "file" if stat.S_ISREG(mode) else "other"
-
-
-def _location(root: Path, target: str) -> tuple[Path | None, bool, str | None]:
-    """(file to edit, whether xenmig owns the whole file, problem)."""
+def _location(host: HostRoot, target: str) -> tuple[Path | None, bool, str | None]:
+    """(file to edit, whether xenmig owns the whole file, problem), links
+    followed as the host sees them (:mod:`xenmig.hostfs`; a link that
+    leaves the root to nothing is :class:`~xenmig.hostfs.Escape`)."""
+    rel = target.lstrip("/") if target.startswith("/") else f"etc/portage/{target}"
+    kind = host.kind(rel)
+    dangling = kind == "missing" and host.readlink(rel) is not None
+    path = host.resolve(rel, leaving_ok=False)
     if target.startswith("/"):
-        path = root / target.lstrip("/")
-        if target not in SHARED_FILES:
-            return path, True, None
-        kind = _kind(path)
-        if kind == "file":
-            return path.resolve(), False, None
-        if kind in ("missing", "dangling"):
-            return path, False, None
+        if target not in SHARED_FILES or kind in ("file", "missing"):
+            return path, target not in SHARED_FILES, None
         return None, False, "not a regular file"
-    path = root / "etc/portage" / target
     if target == MAKE_CONF:
-        if _kind(path) == "dir":
-            return path.resolve() / MAKE_CONF_FILE, True, None
+        if kind == "dir":
+            return path / MAKE_CONF_FILE, True, None
         return None, False, "make.conf is not a directory; change it by hand"
     if target not in PACKAGE_TARGETS:
         return path, True, None
-    kind = _kind(path)
     if kind == "dir":
-        return path.resolve() / MANAGED_FILE, True, None
+        return path / MANAGED_FILE, True, None
     if kind == "file":
-        return path.resolve(), False, None
-    if kind in ("other", "dangling"):
+        return path, False, None
+    if kind == "other" or dangling:
         return None, False, "neither a file nor a directory"
     return path / MANAGED_FILE, True, None
 
@@ -254,39 +254,36 @@ def is_guest_target(target: str) -> bool:
     return is_guest_config(target) or target.startswith(f"{GUEST_FILES}/")
 
 
-def _entries(directory: str | Path) -> list[os.DirEntry[str]]:
-    try:
-        with os.scandir(directory) as entries:
-            return list(entries)
-    except OSError:  # missing, or not a directory
-        return []
+def is_temp(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
 
 
-def _guest_files(root: Path) -> list[Path]:
-    """The guest configurations and guest-side files on the host."""
-    configs = [Path(e.path) for e in _entries(root / XEN_DIR.lstrip("/"))
-               if e.name.endswith(".cfg")]
-    sides = [Path(f.path) for d in _entries(root / GUEST_FILES.lstrip("/"))
-             if d.is_dir(follow_symlinks=False) for f in _entries(Path(d.path))]
+def _guest_files(host: HostRoot) -> list[Path]:
+    """The guest configurations and guest-side files on the host (temp
+    files of an interrupted run are not guest files)."""
+    configs = [Path(e.path) for e in host.entries(XEN_DIR.lstrip("/"))
+               if e.name.endswith(".cfg") and not is_temp(e.name)]
+    sides = [Path(f.path) for d in host.entries(GUEST_FILES.lstrip("/"))
+             if d.is_dir(follow_symlinks=False) for f in host.entries(d.path)
+             if not is_temp(f.name)]
     return sorted(configs + sides)
 
 
-def _stale_guest_targets(host: str, root: Path, wanted: set[str]) -> list[str]:
+def _stale_guest_targets(host_name: str, host: HostRoot, wanted: set[str]) -> list[str]:
     """Guest files xenmig wrote for this host whose guest left its spec
     (moved to another host, or gone): removed unless edited by hand, so
     that xendomains does not start a guest on two hosts."""
-    mark = f": managed by xenmig for host {host} ("
+    mark = f": managed by xenmig for host {host_name} ("
     stale = []
-    for path in _guest_files(root):
-        target = "/" + str(path.relative_to(root))
-        if target in wanted or not is_guest_target(target) or not path.is_file() \
-                or path.is_symlink():
+    for path in _guest_files(host):
+        target = "/" + host.relative(path)
+        if target in wanted or not is_guest_target(target) or path.is_symlink():
             continue
         try:
-            with path.open("rb") as handle:
-                first = handle.readline().decode("utf-8", "replace")
-        except OSError:
+            data = host.read(path)
+        except (HostPathError, OSError):
             continue
+        first = (data or b"").split(b"\n", 1)[0].decode("utf-8", "replace")
         if first.startswith(BEGIN) and mark in first:
             stale.append(target)
     return stale
@@ -302,38 +299,73 @@ _TEMP_DIRS = tuple(dict.fromkeys([
 ]))
 
 
-def leftover_temps(root: Path) -> list[Path]:
-    top = str(root)
-    dirs = [os.path.join(top, d) for d in _TEMP_DIRS]
-    dirs += [str(p.parent) for p in _guest_files(root)]
+def _temp_pid(name: str) -> int | None:
+    """The process a temp file ``.xenmig-NAME.PID.tmp`` belongs to."""
+    pid = name[: -len(TEMP_SUFFIX)].rsplit(".", 1)[-1]
+    return int(pid) if pid.isdigit() else None
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether another live process has that PID (its temp files are its own)."""
+    if pid is None or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def leftover_temps(root: Path | HostRoot) -> list[Path]:
+    """Temp files of interrupted runs: those of a live process (another
+    run writing there now) are not leftovers."""
+    host = root if isinstance(root, HostRoot) else HostRoot.of(root)
+    dirs = [*_TEMP_DIRS, *(host.relative(p.parent) for p in _guest_files(host))]
+    guest_dirs = [d.path for d in host.entries(GUEST_FILES.lstrip("/"))
+                  if d.is_dir(follow_symlinks=False)]
     return sorted(
-        Path(e.path) for directory in dict.fromkeys(dirs) for e in _entries(directory)
-        if e.name.startswith(TEMP_PREFIX) and e.name.endswith(TEMP_SUFFIX)
+        Path(e.path) for directory in dict.fromkeys([*dirs, *guest_dirs])
+        for e in host.entries(directory)
+        if is_temp(e.name) and not _alive(_temp_pid(e.name))
     )
 
 
-def plan_links(host: str, root: Path,
+def _problem(host_name: str, error: HostPathError) -> Finding:
+    if isinstance(error, Escape):
+        return SymlinkEscapesRoot(host_name, error.why, error.path)
+    return UnusableTarget(host_name, error.why, error.path)
+
+
+def plan_links(host_name: str, root: Path | HostRoot,
                links: Iterable[Link]) -> tuple[list[FileChange], list[Finding]]:
     """Links are created, never replaced or removed: a symbolic link carries
     no mark of who made it, so one that exists is the administrator's."""
+    host = root if isinstance(root, HostRoot) else HostRoot.of(root)
     changes: list[FileChange] = []
     findings: list[Finding] = []
     for link in links:
-        path = root / link.path.lstrip("/")
-        display = link.path.lstrip("/")
+        rel = link.path.lstrip("/")
+        try:
+            path = host.resolve(os.path.dirname(rel), leaving_ok=False) / os.path.basename(rel)
+        except HostPathError as error:
+            findings.append(_problem(host_name, error))
+            continue
         want = link.target.encode()
-        if path.is_symlink():
-            have = os.readlink(path).encode()
+        have_link = host.readlink(path)
+        if have_link is not None:
+            have = have_link.encode()
             if have != want:
-                findings.append(LinkConflict(host, f"links to {have.decode()!r}, not "
+                findings.append(LinkConflict(host_name, f"links to {have.decode()!r}, not "
                                              f"{link.target!r}; left alone", str(path)))
                 continue
-            changes.append(FileChange(path, display, have, want, link=True))
-        elif path.exists():
-            findings.append(LinkConflict(host, f"is not a link (xenmig would link it to "
+            changes.append(FileChange(path, rel, have, want, link=True))
+        elif os.path.lexists(path):
+            findings.append(LinkConflict(host_name, f"is not a link (xenmig would link it to "
                                          f"{link.target!r}); left alone", str(path)))
         else:
-            changes.append(FileChange(path, display, None, want, link=True))
+            changes.append(FileChange(path, rel, None, want, link=True))
     return changes, findings
 
 
@@ -350,53 +382,54 @@ def plan_writes(
 
 
 def plan_blocks(
-    host: str, root: Path, blocks: Mapping[str, str], links: Iterable[Link] = (), *,
+    host_name: str, root: Path, blocks: Mapping[str, str], links: Iterable[Link] = (), *,
     report_temps: bool = True,
 ) -> tuple[list[FileChange], list[Finding]]:
-    """What writing xenmig's ``blocks`` ({target: block}) for ``host`` to
-    ``root`` changes: :func:`plan_writes` with the blocks rendered."""
+    """What writing xenmig's ``blocks`` ({target: block}) for ``host_name``
+    to ``root`` changes: :func:`plan_writes` with the blocks rendered.
+    Every path is resolved as the host sees it (:mod:`xenmig.hostfs`)."""
+    host = HostRoot.of(root)
     changes: list[FileChange] = []
     findings: list[Finding] = [
-        LeftoverTempFile(host, "temp file of an interrupted run", str(p))
-        for p in (leftover_temps(root) if report_temps else ())
+        LeftoverTempFile(host_name, "temp file of an interrupted run", str(p))
+        for p in (leftover_temps(host) if report_temps else ())
     ]
     guest_targets = sorted(t for t in blocks if is_guest_target(t))
-    stale = _stale_guest_targets(host, root, set(guest_targets))
+    stale = _stale_guest_targets(host_name, host, set(guest_targets))
     gone: list[str] = []  # stale guest configurations that are removed
     for target in (*TARGETS, *guest_targets, *stale):
         block = blocks.get(target)
-        path, owned, problem = _location(root, target)
         display = target.lstrip("/") if target.startswith("/") else f"etc/portage/{target}"
+        try:
+            path, owned, problem = _location(host, target)
+            old = host.read(path) if path is not None else None
+        except HostPathError as error:
+            if block is not None:
+                findings.append(_problem(host_name, error))
+            continue
+        except OSError as error:
+            findings.append(UnusableTarget(host_name, f"cannot read: {error.strerror}",
+                                           display))
+            continue
         if path is None:
             if block is not None:
-                findings.append(UnusableTarget(host, problem or "unusable", display))
-            continue
-        try:
-            old = path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError):
-            old = None
-        except OSError as error:
-            findings.append(UnusableTarget(host, f"cannot read: {error.strerror}", str(path)))
+                findings.append(UnusableTarget(host_name, problem or "unusable", display))
             continue
         new = merge_block(old, block, owned, at_end=target in END_BLOCK_FILES)
         if isinstance(new, str):
-            findings.append(CONFLICTS[new](host, f"{new}; left alone", str(path)))
+            findings.append(CONFLICTS[new](host_name, f"{new}; left alone", str(path)))
             continue
         if old is None and new is None:
             continue
         if new is None and target in stale and is_guest_config(target):
             gone.append(target)
-        try:
-            shown = str(path.relative_to(root))
-        except ValueError:  # a link to a file elsewhere
-            shown = str(path)
-        changes.append(FileChange(path, shown, old, new, target=target))
-    link_changes, link_findings = plan_links(host, root, links)
+        changes.append(FileChange(path, host.relative(path), old, new, target=target))
+    link_changes, link_findings = plan_links(host_name, host, links)
     # The autostart links of guests whose configuration goes away.
     for target in gone:
-        auto = root / XENDOMAINS_AUTO.lstrip("/") / Path(target).name
-        if auto.is_symlink() and (have := os.readlink(auto)) == target:
-            link_changes.append(FileChange(auto, str(auto.relative_to(root)), have.encode(),
+        auto = host.resolve(XENDOMAINS_AUTO.lstrip("/")) / Path(target).name
+        if (have := host.readlink(auto)) == target:
+            link_changes.append(FileChange(auto, host.relative(auto), have.encode(),
                                            None, link=True))
     return changes + link_changes, findings + link_findings
 
@@ -415,29 +448,45 @@ def _checkpoint() -> None:
         os.kill(os.getpid(), 9)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+class _Directories:
+    """Descriptors of the directories one :func:`write` writes in, opened
+    once each without following links (:meth:`HostRoot.directory`)."""
+
+    def __init__(self, host: HostRoot, stack: contextlib.ExitStack) -> None:
+        self.host = host
+        self.stack = stack
+        self.fds: dict[Path, int] = {}
+
+    def fd(self, directory: Path, *, create: bool = True) -> int:
+        if directory not in self.fds:
+            self.fds[directory] = self.stack.enter_context(
+                self.host.directory(directory, create=create))
+        return self.fds[directory]
+
+    def verify(self, directories: Iterable[Path]) -> None:
+        """Open the directories that exist before anything is written: a
+        link swapped into one of them fails the whole write, not half."""
+        for directory in directories:
+            with contextlib.suppress(FileNotFoundError):
+                self.fd(directory, create=False)
+
+
+def _temp_name(name: str) -> str:
+    return f"{TEMP_PREFIX}{name}.{os.getpid()}{TEMP_SUFFIX}"
+
+
+def _write_atomically(dirfd: int, name: str, data: bytes, fsync: bool) -> None:
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _makedirs(directory: Path, made: set[Path]) -> None:
-    if directory not in made:
-        directory.mkdir(parents=True, exist_ok=True)
-        made.add(directory)
-
-
-def _write_atomically(path: Path, data: bytes, fsync: bool, made: set[Path]) -> None:
-    directory = path.parent
-    _makedirs(directory, made)
-    try:
-        st: os.stat_result | None = path.stat()
+        st: os.stat_result | None = os.stat(name, dir_fd=dirfd, follow_symlinks=False)
     except FileNotFoundError:
         st = None
-    temp = directory / f"{TEMP_PREFIX}{path.name}.{os.getpid()}{TEMP_SUFFIX}"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        raise Escape(name, "is a link now; it was not when xenmig resolved the path")
+    temp = _temp_name(name)
+    with contextlib.suppress(FileNotFoundError):  # ours, from a dead process of our PID
+        os.unlink(temp, dir_fd=dirfd)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                 0o600, dir_fd=dirfd)
     try:
         _checkpoint()
         view = memoryview(data)
@@ -455,66 +504,88 @@ def _write_atomically(path: Path, data: bytes, fsync: bool, made: set[Path]) -> 
             os.fsync(fd)
     except BaseException:
         os.close(fd)
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(temp, dir_fd=dirfd)
         raise
     os.close(fd)
     _checkpoint()
-    os.replace(temp, path)
+    os.replace(temp, name, src_dir_fd=dirfd, dst_dir_fd=dirfd)
     _checkpoint()
     if fsync:
-        _fsync_dir(directory)
+        os.fsync(dirfd)
 
 
-def _link_atomically(path: Path, target: str, fsync: bool, made: set[Path]) -> None:
-    _makedirs(path.parent, made)
-    temp = path.parent / f"{TEMP_PREFIX}{path.name}.{os.getpid()}{TEMP_SUFFIX}"
-    temp.unlink(missing_ok=True)
-    os.symlink(target, temp)
+def _link_atomically(dirfd: int, name: str, target: str, fsync: bool) -> None:
+    temp = _temp_name(name)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temp, dir_fd=dirfd)
+    os.symlink(target, temp, dir_fd=dirfd)
     _checkpoint()
-    os.replace(temp, path)
+    os.replace(temp, name, src_dir_fd=dirfd, dst_dir_fd=dirfd)
     _checkpoint()
     if fsync:
-        _fsync_dir(path.parent)
+        os.fsync(dirfd)
+
+
+def _create_in_place(dirfd: int, name: str, data: bytes) -> None:
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                 0o644, dir_fd=dirfd)
+    os.fchmod(fd, 0o644)  # whatever the umask, as _write_atomically
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> None:
     """Carry the changes out (and remove temps of interrupted runs).
 
-    Each file is replaced atomically; when one cannot be written, the error
-    names it, the files before it are new and the ones after it old.
-    Without ``fsync`` (a staging tree, synced once by the caller), a file
-    that does not exist yet is created in place, without a temp file.
+    Each file is replaced atomically, within its directory's descriptor
+    (:mod:`xenmig.hostfs`: no link is followed); when one cannot be
+    written, the error names it, the files before it are new and the ones
+    after it old.  Without ``fsync`` (a staging tree, synced once by the
+    caller), a file that does not exist yet is created in place, without
+    a temp file.
     """
-    for temp in leftover_temps(root):
+    host = HostRoot.of(root)
+    pending = [c for c in changes if c.status != "identical"]
+    if pending:
         try:
-            temp.unlink(missing_ok=True)
+            host.top.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise XenmigError(f"{temp}: cannot remove: {error.strerror}") from error
-    made: set[Path] = set()  # directories known to exist
-    for change in changes:
-        if change.status == "identical":
-            continue
+            raise XenmigError(f"{host.top}: cannot create: {error.strerror}") from error
+    with contextlib.ExitStack() as stack:
+        dirs = _Directories(host, stack)
         try:
-            if change.link and change.new is not None:
-                _link_atomically(change.path, change.new.decode(), fsync, made)
-            elif change.new is None:
-                change.path.unlink()
-                _checkpoint()
-                if fsync:
-                    _fsync_dir(change.path.parent)
-            elif change.old is None and not fsync:
-                _makedirs(change.path.parent, made)
-                fd = os.open(change.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
-                             0o644)
-                os.fchmod(fd, 0o644)  # whatever the umask, as _write_atomically
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(change.new)
-            else:
-                _write_atomically(change.path, change.new, fsync, made)
-        except OSError as error:
-            raise XenmigError(
-                f"{change.path}: cannot write: {error.strerror or error}"
-            ) from error
+            dirs.verify(dict.fromkeys(c.path.parent for c in pending))
+        except Escape as error:
+            raise XenmigError(f"{error}; nothing written") from error
+        for temp in leftover_temps(host):
+            try:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp.name, dir_fd=dirs.fd(temp.parent, create=False))
+            except (OSError, HostPathError) as error:
+                raise XenmigError(f"{temp}: cannot remove: {error}") from error
+        for change in pending:
+            name = change.path.name
+            try:
+                dirfd = dirs.fd(change.path.parent)
+                if change.link and change.new is not None:
+                    _link_atomically(dirfd, name, change.new.decode(), fsync)
+                elif change.new is None:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(name, dir_fd=dirfd)
+                    _checkpoint()
+                    if fsync:
+                        os.fsync(dirfd)
+                elif change.old is None and not fsync:
+                    _create_in_place(dirfd, name, change.new)
+                else:
+                    _write_atomically(dirfd, name, change.new, fsync)
+            except HostPathError as error:
+                raise XenmigError(f"{change.path}: {error.why}") from error
+            except OSError as error:
+                raise XenmigError(
+                    f"{change.path}: cannot write: {error.strerror or error}"
+                ) from error
 
 
 def report(changes: Iterable[FileChange]) -> Iterator[str]:

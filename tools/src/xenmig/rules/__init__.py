@@ -15,6 +15,16 @@ from xenmig.contributions import Contribution, Link
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
 
+
+class HostFileRefused(Finding):
+    """A host file that portage reads (in /etc/portage) was not read by
+    xenmig: over xenmig's size limit for host files (4 MiB), or links in a
+    loop.  xenmig cannot know what portage decides with it, so nothing is
+    written for the host; the message names the file."""
+
+    level = Level.ERROR
+
+
 Rule = Callable[[Context], Iterator[Finding | Contribution | Link]]
 
 
@@ -83,4 +93,5 @@ def evaluate(ctx: Context) -> Evaluation:
     evaluation.take(keywords.accept_keywords(ctx))
     ctx.contributions = tuple(evaluation.contributions)
     evaluation.take(keywords.verify(ctx))
+    evaluation.take(HostFileRefused(ctx.host, error.why, error.path) for error in ctx.refused)
     return evaluation

@@ -5,13 +5,16 @@ contributions made by earlier rules."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xenmig.answers import Answers, ViewInputs
 from xenmig.blocks import MANAGED_FILE
 from xenmig.contributions import MAKE_CONF, PACKAGE_TARGETS, Contribution
+from xenmig.hostfs import HostPathError, HostRoot, NotRegular
 from xenmig.portage_view import MakeConf, Resolution
 from xenmig.repos import OVERLAY_NAME, RepoSet
 from xenmig.spec import HostSpec
@@ -46,6 +49,9 @@ class Context:
         default_factory=dict
     )
     _host_config_files: dict[str, bytes] | None = None
+    # Host files xenmig did not read (over the size limit, a link loop):
+    # reported by :func:`xenmig.rules.evaluate`.
+    refused: list[HostPathError] = field(default_factory=list)
 
     @property
     def host(self) -> str:
@@ -59,22 +65,34 @@ class Context:
     def make_conf_path(self) -> str | None:
         return self.make_conf.paths[-1] if self.make_conf.paths else None
 
+    @functools.cached_property
+    def host_root(self) -> HostRoot | None:
+        """The root, through which every host file is read (links followed
+        as the host sees them, only regular files, size-limited)."""
+        return None if self.root is None else HostRoot.of(self.root)
+
     def host_path(self, target: str) -> Path | None:
-        """Where a root-relative target ("/etc/conf.d/net") is on the host;
-        None when only the spec is evaluated."""
-        return None if self.root is None else self.root / target.lstrip("/")
+        """Where a root-relative target ("/etc/conf.d/net") is on the host
+        (links followed within the root); None when only the spec is
+        evaluated."""
+        if self.host_root is None:
+            return None
+        try:
+            return self.host_root.resolve(target)
+        except HostPathError:
+            return self.host_root.top / target.lstrip("/")
 
     def host_file(self, target: str) -> bytes | None:
         """The host's copy of a root-relative target: its bytes, b"" when
         it has none, None without a root or when it cannot be read (the
-        writer reports that)."""
-        path = self.host_path(target)
-        if path is None:
+        writer reports that: a FIFO, a device, a file over the size limit)."""
+        if self.host_root is None:
             return None
         try:
-            return path.read_bytes() if path.is_file() else b""
-        except OSError:
+            data = self.host_root.read(target)
+        except (HostPathError, OSError):
             return None
+        return b"" if data is None else data
 
     @property
     def profile(self) -> str:
@@ -156,14 +174,13 @@ class Context:
         return inputs
 
     def _host_files(self) -> dict[str, bytes]:
-        """The host's package.* files (relative to etc/portage; readable
-        ones, symbolic links followed), read once."""
+        """The host's package.* files (relative to etc/portage; regular
+        ones, links followed within the root), read once."""
         if self._host_config_files is None:
-            assert self.root is not None
-            etc = self.root / "etc/portage"
+            assert self.host_root is not None
             found: dict[str, bytes] = {}
             for name in HOST_CONFIG:
-                found.update(_read_tolerantly(etc, name))
+                found.update(_read_tolerantly(self.host_root, name, self.refused))
             self._host_config_files = dict(sorted(found.items()))
         return self._host_config_files
 
@@ -179,21 +196,38 @@ def _without_block(data: bytes) -> bytes:
     return merged if isinstance(merged, bytes) else data
 
 
-def _read_tolerantly(etc: Path, name: str) -> dict[str, bytes]:
-    """``etc/name`` (a file, or a directory read recursively) as
-    {relative path: content}; what cannot be read is the writer's to
-    report."""
-    top = etc / name
-    if top.is_file():
-        paths = [top]
-    elif top.is_dir():
-        paths = [Path(d) / f for d, _, names in os.walk(top, followlinks=True) for f in names]
-    else:
-        return {}
-    found = {}
-    for path in paths:
+def _read_tolerantly(host: HostRoot, name: str,
+                     refused: list[HostPathError]) -> dict[str, bytes]:
+    """``etc/portage/name`` (a file, or a directory read recursively, links
+    followed within the root, each directory once) as {relative path:
+    content}.  What portage skips is skipped (FIFOs, devices, dotfiles and
+    ``*~`` in directories); a file over the size limit goes to ``refused``."""
+    etc = host.resolve("etc/portage")
+    found: dict[str, bytes] = {}
+    seen: set[tuple[int, int]] = set()
+    stack = [name]
+    while stack:
+        rel = stack.pop()
+        path = host.resolve(etc / rel)
         try:
-            found[str(path.relative_to(etc))] = path.read_bytes()
+            st = os.stat(path)
         except OSError:
             continue
+        if stat.S_ISDIR(st.st_mode):
+            if (st.st_dev, st.st_ino) in seen:
+                continue  # a directory link loop
+            seen.add((st.st_dev, st.st_ino))
+            stack.extend(f"{rel}/{e.name}" for e in host.entries(path)
+                         if not e.name.startswith(".") and not e.name.endswith("~"))
+            continue
+        try:
+            data = host.read(path)
+        except HostPathError as error:
+            if not isinstance(error, NotRegular):
+                refused.append(error)
+            continue
+        except OSError:
+            continue
+        if data is not None:
+            found[rel] = data
     return found

@@ -50,13 +50,13 @@ class DeprecatedPackageKeywords(Finding):
 
 
 def check_host_config(ctx: Context) -> Iterator[Finding]:
-    if ctx.root is None:
+    if ctx.host_root is None:
         return
-    old = ctx.root / "etc/portage/package.keywords"
-    if old.exists():
+    old = "etc/portage/package.keywords"
+    if ctx.host_root.kind(old) != "missing":
         yield DeprecatedPackageKeywords(
             ctx.host, "package.keywords is deprecated; xenmig writes package.accept_keywords",
-            str(old),
+            str(ctx.host_root.top / old),
         )
 
 
@@ -77,8 +77,8 @@ def check_make_conf(ctx: Context) -> Iterator[Finding | Contribution]:
         return
     if not _collision_protect_off(ctx.make_conf.values.get("FEATURES", "")):
         return
-    assert ctx.root is not None
-    if (ctx.root / "etc/portage" / MAKE_CONF).is_dir():
+    assert ctx.host_root is not None
+    if ctx.host_root.kind(f"etc/portage/{MAKE_CONF}") == "dir":
         yield Contribution(
             MAKE_CONF, 'FEATURES="${FEATURES} collision-protect"',
             "collision-protect is scoped to the Xen packages (package.env), not global",

@@ -113,14 +113,15 @@ def links(ctx: Context) -> Iterator[Finding | Link]:
         yield Link(f"{DEFAULT_RUNLEVEL}/net.{bridge.name}", f"{INIT_D}/net.{bridge.name}", why)
     for service in XEN_SERVICES:
         yield Link(f"{DEFAULT_RUNLEVEL}/{service}", f"{INIT_D}/{service}", "Xen services")
-    if ctx.root is None:
+    if ctx.host_root is None:
         return
     for bridge in spec.bridge:
         for port in bridge.ports:
-            entry = ctx.root / DEFAULT_RUNLEVEL.lstrip("/") / f"net.{port}"
-            if entry.is_symlink() or entry.exists():
+            entry = f"{DEFAULT_RUNLEVEL.lstrip('/')}/net.{port}"
+            if ctx.host_root.lexists(entry):
                 yield PortInRunlevel(spec.name, f"net.{port} is a port of {bridge.name}: "
-                                     f"rc-update del net.{port} default", str(entry))
+                                     f"rc-update del net.{port} default",
+                                     str(ctx.host_root.top / entry))
 
 
 def hotplug(ctx: Context) -> Iterator[Finding | Contribution]:
