@@ -47,6 +47,7 @@ maintenance:
   elements: str
 """
 
+import contextlib  # noqa: E402
 from pathlib import Path  # noqa: E402  (Ansible's layout: the documentation first)
 from typing import Any  # noqa: E402
 
@@ -60,16 +61,29 @@ def main() -> None:
         supports_check_mode=True,
     )
     try:
-        from xenmig.contributions import Link
-        from xenmig.deploy import maintenance
-        from xenmig.findings import Level
-        from xenmig.writer import plan_blocks, write
+        from xenmig.errors import XenmigError
+        from xenmig.writer import root_lock
     except ImportError as error:
         module.fail_json(msg=f"xenmig is not importable on the target ({error}): install "
                              "app-emulation/xen-migration-tools (or the meta-package)")
         return
-    bundle: dict[str, Any] = module.params["bundle"]
     root = Path(module.params["root"])
+    try:
+        with contextlib.ExitStack() as stack:
+            if not module.check_mode:
+                stack.enter_context(root_lock(root))
+            _deploy(module, module.params["bundle"], root)
+    except XenmigError as error:
+        module.fail_json(msg=f"xenmig: {error}")
+
+
+def _deploy(module: Any, bundle: dict[str, Any], root: Path) -> None:
+    """Plan and (unless in check mode) write the bundle, under the lock."""
+    from xenmig.contributions import Link
+    from xenmig.deploy import maintenance
+    from xenmig.findings import Level
+    from xenmig.writer import plan_blocks, write
+
     links = [Link(path, target, "rendered") for path, target in bundle["links"]]
     changes, findings = plan_blocks(bundle["host"], root, bundle["blocks"], links)
     pending = [c for c in changes if c.status != "identical"]

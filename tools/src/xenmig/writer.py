@@ -75,6 +75,8 @@ TARGETS = (*PACKAGE_TARGETS, ENV_NO_SSP, ENV_NO_COLLISION_PROTECT, MAKE_CONF,
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
 _BEGIN_RE = re.compile(r"^# BEGIN xenmig ([0-9a-f]{16}):")
+_OWNER_RE = re.compile(rb"^# BEGIN xenmig [0-9a-f]{16}: managed by xenmig for host (\S+) \(",
+                       re.MULTILINE)
 # Fault injection for the crash tests: kill this process at the N-th write
 # step (see _checkpoint); unset in normal use.
 _FAULT_ENV = "XENMIG_FAULT_AT"
@@ -111,6 +113,15 @@ class SymlinkEscapesRoot(Finding):
     create the target inside DIR, or make the link relative.  The same
     finding (an error at write time) when a link appears in a path after
     xenmig resolved it."""
+
+    level = Level.ERROR
+
+
+class RootOfAnotherHost(Finding):
+    """The file holds xenmig's block for another host: two host specs
+    name the same root (a copy of a spec not renamed, the wrong --root).
+    Left alone, so that the last run does not silently win; when the host
+    was renamed on purpose, delete the old blocks and apply again."""
 
     level = Level.ERROR
 
@@ -371,19 +382,22 @@ def plan_links(host_name: str, root: Path | HostRoot,
 
 def plan_writes(
     spec: HostSpec, root: Path, contributions: Iterable[Contribution],
-    links: Iterable[Link] = (), *, report_temps: bool = True,
+    links: Iterable[Link] = (), *, report_temps: bool = True, evaluation: bool = False,
 ) -> tuple[list[FileChange], list[Finding]]:
     """What writing the contributions to ``root`` changes (and, unless
-    ``report_temps`` is false, the temp files of an interrupted run)."""
+    ``report_temps`` is false, the temp files of an interrupted run).
+    ``evaluation``: a copy for the resolver, written for no host in
+    particular (the blocks of the root's own host are replaced)."""
     blocks = {
         t: render_block(spec, block_body(items)) for t, items in grouped(contributions).items()
     }
-    return plan_blocks(spec.name, root, blocks, links, report_temps=report_temps)
+    return plan_blocks(spec.name, root, blocks, links, report_temps=report_temps,
+                       evaluation=evaluation)
 
 
 def plan_blocks(
     host_name: str, root: Path, blocks: Mapping[str, str], links: Iterable[Link] = (), *,
-    report_temps: bool = True,
+    report_temps: bool = True, evaluation: bool = False,
 ) -> tuple[list[FileChange], list[Finding]]:
     """What writing xenmig's ``blocks`` ({target: block}) for ``host_name``
     to ``root`` changes: :func:`plan_writes` with the blocks rendered.
@@ -414,6 +428,12 @@ def plan_blocks(
         if path is None:
             if block is not None:
                 findings.append(UnusableTarget(host_name, problem or "unusable", display))
+            continue
+        owner = _OWNER_RE.search(old) if old else None
+        if owner and owner[1].decode("utf-8", "replace") != host_name and not evaluation:
+            findings.append(RootOfAnotherHost(
+                host_name, f"xenmig's block here is host {owner[1].decode('utf-8', 'replace')}"
+                f"'s, not {host_name}'s; left alone", str(path)))
             continue
         new = merge_block(old, block, owned, at_end=target in END_BLOCK_FILES)
         if isinstance(new, str):
@@ -586,6 +606,46 @@ def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> N
                 raise XenmigError(
                     f"{change.path}: cannot write: {error.strerror or error}"
                 ) from error
+
+
+# The lock of one apply per root, under the root: a dotfile in xenmig's own
+# directory (flock(2); released when the process ends, however it ends).
+LOCK_FILE = "etc/xenmig/.lock"
+
+
+@contextlib.contextmanager
+def root_lock(root: Path) -> Iterator[None]:
+    """Hold :data:`LOCK_FILE` under ``root`` for planning and writing: a
+    second apply on the same root stops with a message naming the holder
+    instead of interleaving its writes."""
+    host = HostRoot.of(root)
+    shown = host.top / LOCK_FILE
+    try:
+        host.top.mkdir(parents=True, exist_ok=True)
+        with host.directory(host.resolve(os.path.dirname(LOCK_FILE), leaving_ok=False),
+                            create=True) as dirfd:
+            fd = os.open(os.path.basename(LOCK_FILE),
+                         os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+                         dir_fd=dirfd)
+    except HostPathError as error:
+        raise XenmigError(f"{error}; nothing written") from error
+    except OSError as error:
+        raise XenmigError(f"{shown}: cannot lock: {error.strerror}") from error
+    import fcntl
+
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise XenmigError(f"{shown}: another xenmig run (pid {holder}) is applying to "
+                              f"{root}; nothing written: try again when it has finished"
+                              ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
 
 
 def report(changes: Iterable[FileChange]) -> Iterator[str]:

@@ -4,6 +4,8 @@ Merges the host's generated configuration into the tree under DIR (``/``
 on the host itself), changing nothing but xenmig's managed blocks and
 files.  Error findings (including a hand-edited managed block) stop it
 before anything is written.  ``--check`` exits 1 when changes are pending.
+Planning and writing hold the root's lock (``etc/xenmig/.lock`` under DIR):
+one apply at a time per root.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from typing import Any
 
 from xenmig.cli.common import add_config_root, load_specs, print_findings, repositories
 from xenmig.host import assess
-from xenmig.writer import report, write
+from xenmig.repos import RepoSet
+from xenmig.spec import HostSpec
+from xenmig.writer import report, root_lock, write
 
 
 def add_parser(sub: Any) -> None:
@@ -33,6 +37,13 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     (spec,) = load_specs([args.spec])
     repos = repositories(args)
+    if args.dry_run or args.check:
+        return _apply(args, spec, repos)
+    with root_lock(args.root):
+        return _apply(args, spec, repos)
+
+
+def _apply(args: argparse.Namespace, spec: HostSpec, repos: RepoSet) -> int:
     assessment = assess(spec, repos, args.root)
     print_findings(assessment.findings)
     if assessment.blocked:

@@ -157,7 +157,8 @@ class Context:
                 host=dataclasses.replace(self.spec.host, name=EVALUATION),
             )
             base = root if root is not None else Path("/nonexistent/xenmig-evaluation")
-            changes, _ = plan_writes(neutral, base, wanted, report_temps=False)
+            changes, _ = plan_writes(neutral, base, wanted, report_temps=False,
+                                       evaluation=True)
             for change in changes:
                 if change.link or change.target.startswith("/") or change.target == MAKE_CONF:
                     continue
