@@ -21,3 +21,24 @@ class UserError(XenmigError):
 
 class ToolError(XenmigError):
     """An external tool (portage, egencache, make, ...) failed."""
+
+
+# How much of a value an error message shows.
+SHOWN = 120
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to its start and its length when long: a 1 MB
+    value in a spec gives a one-line error, not a 2 MB one."""
+    text = repr(value)
+    if len(text) <= SHOWN:
+        return text
+    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
+    return f"{text[:SHOWN]}...{size}"
+
+
+def cut(message: str, limit: int = 2000) -> str:
+    """A whole message cut to ``limit`` characters (the last guard, in the CLI)."""
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit]}... ({len(message)} characters in all)"

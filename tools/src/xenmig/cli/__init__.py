@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from xenmig import __version__
-from xenmig.errors import XenmigError
+from xenmig.errors import XenmigError, cut
 
 # One module per subcommand, in the order of --help.
 SUBCOMMANDS = ("check", "plan", "render", "apply", "fleet", "kernel", "domu", "resolve",
@@ -35,6 +35,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.func(args)
     except XenmigError as error:
-        print(f"xenmig: {error}", file=sys.stderr)
+        print(f"xenmig: {cut(str(error))}", file=sys.stderr)
         return error.exit_status
     return status

@@ -12,7 +12,7 @@ from typing import Any
 
 from xenmig import __version__
 from xenmig.cache import cache_dir, store
-from xenmig.errors import UserError
+from xenmig.errors import UserError, shown
 from xenmig.spec.model import (
     BootSection,
     BridgeSection,
@@ -47,7 +47,7 @@ def _table(path: Path, where: str, section: str, table: dict[str, Any]) -> dict[
     known = {s.key for s in settings}
     for key in table:
         if key not in known:
-            raise UserError(f"{path}: {where} {key}: unknown key")
+            raise UserError(f"{path}: {where} {shown(key)}: unknown key")
     values: dict[str, Any] = {}
     for setting in settings:
         at = f"{path}: {where} {setting.key}"
@@ -72,7 +72,7 @@ def _bridges(path: Path, items: Any) -> tuple[BridgeSection, ...]:
     members: dict[str, str] = {}
     for n, bridge in enumerate(bridges, 1):
         if bridge.name in names:
-            raise UserError(f"{path}: [[bridge]] #{n} name: {bridge.name!r} is also bridge "
+            raise UserError(f"{path}: [[bridge]] #{n} name: {shown(bridge.name)} is also bridge "
                             f"#{names[bridge.name]}")
         names[bridge.name] = n
         for member in bridge.members:
@@ -100,11 +100,11 @@ def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],
     for n, domu in enumerate(domus, 1):
         at = f"{path}: [[domu]] #{n}"
         if domu.name in names:
-            raise UserError(f"{at} name: {domu.name!r} is also guest #{names[domu.name]}")
+            raise UserError(f"{at} name: {shown(domu.name)} is also guest #{names[domu.name]}")
         names[domu.name] = n
         for bridge in domu.bridges:
             if bridge not in known:
-                raise UserError(f"{at} bridges: {bridge!r} is not a [[bridge]] of this host "
+                raise UserError(f"{at} bridges: {shown(bridge)} is not a [[bridge]] of this host "
                                 f"(known: {', '.join(sorted(known)) or 'none'})")
         if domu.type == "hvm":
             if not kernel.hvm_guests:
@@ -137,7 +137,7 @@ def check_fleet(specs: list[HostSpec]) -> None:
         for n, domu in enumerate(spec.domu, 1):
             at = f"{spec.path}: [[domu]] #{n}"
             if domu.name in guests and guests[domu.name] is not spec:
-                raise UserError(f"{at} name: {domu.name!r} is also a guest in "
+                raise UserError(f"{at} name: {shown(domu.name)} is also a guest in "
                                 f"{guests[domu.name].path} (a guest lives on one host)")
             guests[domu.name] = spec
             for mac in domu.macs:
@@ -182,7 +182,8 @@ def _load(path: Path, data: bytes) -> HostSpec:
     raw = _parse(path, data)
     for section in raw:
         if section not in SECTIONS:
-            raise UserError(f"{path}: [{section}]: unknown section (known: {', '.join(SECTIONS)})")
+            raise UserError(f"{path}: [{shown(section)}]: unknown section "
+                            f"(known: {', '.join(SECTIONS)})")
         if section not in ARRAY_SECTIONS and not isinstance(raw[section], dict):
             raise UserError(f"{path}: {section}: must be a table ([{section}])")
     values = {

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xenmig import depstring
+from xenmig.errors import shown
 from xenmig.guests.console import OSES
 from xenmig.spec.model import Version
 
@@ -84,7 +85,7 @@ def _matching(value: Any, pattern: re.Pattern[str], reason: str) -> str:
     """A string matching ``pattern`` (else "'x': <reason>")."""
     text = _string(value)
     if not pattern.fullmatch(text):
-        raise ValueError(f"{text!r}: {reason}")
+        raise ValueError(f"{shown(text)}: {reason}")
     return text
 
 
@@ -95,7 +96,7 @@ def _each(value: Any, pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
 
 def _integer(value: Any, low: int, high: int, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValueError(f"{value!r}: {what} is an integer from {low} to {high}")
+        raise ValueError(f"{shown(value)}: {what} is an integer from {low} to {high}")
     return value
 
 
@@ -106,7 +107,7 @@ def parse_name(value: Any) -> str:
 def _choice(value: Any, choices: tuple[str, ...] | dict[str, str]) -> str:
     text = _string(value)
     if text not in choices:
-        raise ValueError(f"{text!r}: must be one of {', '.join(choices)}")
+        raise ValueError(f"{shown(text)}: must be one of {', '.join(choices)}")
     return text
 
 
@@ -131,7 +132,7 @@ def parse_ports(value: Any) -> tuple[str, ...]:
         raise ValueError("a bridge needs at least one port")
     for name in names:
         if not _IFNAME_RE.fullmatch(name) or ".." in name:
-            raise ValueError(f"{name!r}: not a network interface name")
+            raise ValueError(f"{shown(name)}: not a network interface name")
     if len(set(names)) != len(names):
         raise ValueError("a port is listed twice")
     return tuple(names)
@@ -151,7 +152,7 @@ def parse_addresses(value: Any) -> tuple[str, ...]:
                 raise ValueError
             out.append(str(ipaddress.ip_interface(text)))
         except ValueError:
-            raise ValueError(f"{text!r}: not an address with prefix length, like "
+            raise ValueError(f"{shown(text)}: not an address with prefix length, like "
                              "192.0.2.10/24") from None
     return tuple(out)
 
@@ -197,9 +198,10 @@ def parse_disks(value: Any) -> tuple[str, ...]:
     disks = _each(value, _DISK_RE, "an xl disk like 'phy:/dev/vg0/www,xvda,w'")
     for disk in disks:
         if ".." in disk:
-            raise ValueError(f"{disk!r}: '..' in a disk path")
+            raise ValueError(f"{shown(disk)}: '..' in a disk path")
         if "," not in disk and "target=" not in disk:
-            raise ValueError(f"{disk!r}: needs at least TARGET,VDEV (xl-disk-configuration(5))")
+            raise ValueError(f"{shown(disk)}: needs at least TARGET,VDEV "
+                             "(xl-disk-configuration(5))")
     return disks
 
 
@@ -235,7 +237,7 @@ def parse_cflags(value: Any) -> str:
     for token in tokens:
         if not _CFLAG_RE.fullmatch(token) or ".." in token:
             raise ValueError(
-                f"{token!r}: not a compiler flag (no quotes, $, ;, .., tabs or newlines)"
+                f"{shown(token)}: not a compiler flag (no quotes, $, ;, .., tabs or newlines)"
             )
     return " ".join(tokens)
 
@@ -252,11 +254,11 @@ def parse_atoms(value: Any) -> tuple[str, ...]:
     atoms = _string_list(value)
     for atom in atoms:
         if not _ATOM_RE.fullmatch(atom) or "/../" in f"/{atom}/":
-            raise ValueError(f"{atom!r}: not a package atom")
+            raise ValueError(f"{shown(atom)}: not a package atom")
         try:
             depstring.atom_cp(atom)
         except depstring.DepSyntaxError as error:
-            raise ValueError(f"{atom!r}: not a package atom") from error
+            raise ValueError(f"{shown(atom)}: not a package atom") from error
     return tuple(atoms)
 
 
