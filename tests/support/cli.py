@@ -11,7 +11,8 @@ from tests.support.gentoo import REPO_ROOT
 
 
 def xenmig(
-    cache: Path, *args: str | Path, merge_stderr: bool = True, env: dict[str, str] | None = None
+    cache: Path, *args: str | Path, merge_stderr: bool = True, env: dict[str, str] | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``python -m xenmig ARGS`` on the embedded default (no configured
     ::gentoo), with a private cache directory."""
@@ -24,4 +25,5 @@ def xenmig(
         [sys.executable, "-m", "xenmig", *map(str, args)], env=environ, cwd=REPO_ROOT,
         text=True, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE, check=False,
+        timeout=timeout,
     )

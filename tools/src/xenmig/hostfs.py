@@ -247,6 +247,32 @@ class HostRoot:
             os.close(fd)
 
 
+def read_file(path: Path, *, limit: int = MAX_HOST_FILE) -> bytes:
+    """A file the user named (a spec, an xm config, a kernel config): only
+    a regular file of at most ``limit`` bytes, opened without blocking.
+    Errors are :class:`~xenmig.errors.UserError` naming the file."""
+    from xenmig.errors import UserError
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error.strerror}") from error
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UserError(f"{path}: cannot read: not a regular file ({_kind(st.st_mode)})")
+        if st.st_size > limit:
+            raise UserError(f"{path}: cannot read: {st.st_size} bytes, over xenmig's limit "
+                            f"of {limit}")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise UserError(f"{path}: cannot read: {error.strerror}") from error
+    if len(data) > limit:
+        raise UserError(f"{path}: cannot read: over xenmig's limit of {limit} bytes")
+    return data
+
+
 def _climbs(done: list[str], link: str) -> bool:
     """Whether a relative link in the directory ``done`` climbs above the root."""
     depth = len(done)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 from xenmig.cache import cache_dir, store
 from xenmig.errors import ToolError, XenmigError
-from xenmig.hostfs import HostPathError, HostRoot, NotRegular
+from xenmig.hostfs import HostPathError, HostRoot
 
 # Portage's FEATURES that need Gentoo's sandbox or the portage user, neither
 # of which exists outside Gentoo; -news/-merge-wait keep runs quiet and simple.
@@ -165,6 +165,8 @@ class MakeConf:
     values: dict[str, str]
     paths: tuple[str, ...]
     error: str | None = None
+    # Not read at all: not a regular file, over the size limit (an error).
+    refused: bool = False
 
 
 def portage_identity() -> str:
@@ -195,7 +197,7 @@ def _make_conf_files(host: HostRoot, top: str) -> list[Path]:
     if kind == "missing":
         return []
     if kind == "other":
-        raise NotRegular(str(path), "not a regular file; xenmig reads only regular files")
+        host.read(path)  # raises NotRegular, naming what it is
     if kind == "file":
         return [path]
     found: list[Path] = []
@@ -248,10 +250,11 @@ def read_make_conf(config_root: Path) -> MakeConf:
         if not found:
             return MakeConf({}, ())
         key = _make_conf_key(host, files)
-    except (HostPathError, OSError) as error:
-        where = getattr(error, "path", None) or str(config_root / tops[1])
-        why = getattr(error, "why", None) or getattr(error, "strerror", None) or str(error)
-        return MakeConf({}, (where,), f"{where}: {why}")
+    except HostPathError as error:
+        return MakeConf({}, (error.path,), str(error), refused=True)
+    except OSError as error:
+        where = str(config_root / tops[1])
+        return MakeConf({}, (where,), f"{where}: {error.strerror}")
     memo = cache_dir() / "make-conf" / f"{key}.json" if key else None
     if memo is not None:
         with contextlib.suppress(OSError, ValueError):
@@ -274,7 +277,7 @@ def _read_make_conf(host: HostRoot, files: Sequence[Path], found: tuple[str, ...
                     recursive=False,
                 )
         except HostPathError as error:
-            return MakeConf(values, found, f"{path}: source {error}")
+            return MakeConf(values, found, f"{path}: source {error}", refused=True)
         except (portage.exception.PortageException, ValueError) as error:
             said = noise.getvalue().strip() or str(error)
             return MakeConf(values, found, f"{path}: {said}")

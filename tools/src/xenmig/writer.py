@@ -241,6 +241,8 @@ def _location(host: HostRoot, target: str) -> tuple[Path | None, bool, str | Non
     kind = host.kind(rel)
     dangling = kind == "missing" and host.readlink(rel) is not None
     path = host.resolve(rel, leaving_ok=False)
+    if kind == "other":
+        host.read(path)  # raises NotRegular: a FIFO, socket or device
     if target.startswith("/"):
         if target not in SHARED_FILES or kind in ("file", "missing"):
             return path, target not in SHARED_FILES, None
@@ -341,6 +343,27 @@ def leftover_temps(root: Path | HostRoot) -> list[Path]:
         for e in host.entries(directory)
         if is_temp(e.name) and not _alive(_temp_pid(e.name))
     )
+
+
+def escaping_targets(host_name: str, root: Path) -> list[Finding]:
+    """SymlinkEscapesRoot for every place xenmig may write under ``root``
+    (its files, the directories of its links and guests) that a link
+    leads out of the root: checked before the rules ask portage (the
+    resolver's copy of etc/portage is written to the same places)."""
+    host = HostRoot.of(root)
+    places = [t.lstrip("/") if t.startswith("/") else f"etc/portage/{t}" for t in TARGETS]
+    places += [d.lstrip("/") for d in (INIT_D, DEFAULT_RUNLEVEL, XENDOMAINS_AUTO, XEN_DIR,
+                                        GUEST_FILES)]
+    found: list[Finding] = []
+    for place in places:
+        try:
+            host.resolve(place, leaving_ok=False)
+        except Escape as error:
+            if all(f.file != error.path for f in found):
+                found.append(_problem(host_name, error))
+        except HostPathError:
+            continue  # a loop: the writer reports it where it matters
+    return found
 
 
 def _problem(host_name: str, error: HostPathError) -> Finding:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from xenmig.errors import UserError
+from xenmig.hostfs import read_file
 
 _TOKEN = re.compile(
     r"""\s+|#[^\n]*|(\()|(\))"""
@@ -44,10 +45,7 @@ def parse_sxp(text: str, path: Path) -> list[Sexp]:
 
 def settings(path: Path) -> dict[str, str]:
     """{name: value} of the top-level ``(name value)`` entries."""
-    try:
-        text = path.read_text(errors="replace")
-    except OSError as error:
-        raise UserError(f"{path}: cannot read: {error.strerror}") from error
+    text = read_file(path).decode("utf-8", "replace")
     out = {}
     for item in parse_sxp(text, path):
         if isinstance(item, list) and len(item) >= 2 and isinstance(item[0], str):

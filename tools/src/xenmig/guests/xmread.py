@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from xenmig.errors import UserError
+from xenmig.hostfs import read_file
 
 Value = str | int | float | bool | None | list[Any]
 
@@ -49,10 +50,7 @@ def _xm_vars_call(node: ast.stmt) -> ast.Call | None:
 def read_xm(path: Path, given: dict[str, Value] | None = None) -> XmConfig:
     """The settings of the xm config at ``path``; ``given`` are the values
     of its xm_vars variables."""
-    try:
-        text = path.read_bytes().decode("utf-8", "replace")
-    except OSError as error:
-        raise UserError(f"{path}: cannot read: {error.strerror}") from error
+    text = read_file(path).decode("utf-8", "replace")
     try:
         tree = ast.parse(text, str(path))
     except SyntaxError as error:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xenmig.errors import UserError
+from xenmig.hostfs import read_file
 from xenmig.spec import Version
 
 _SET_RE = re.compile(r"^CONFIG_([A-Za-z0-9_]+)=(.*)$")
@@ -111,8 +112,5 @@ def parse_config(text: str, path: Path, version: Version | None = None) -> Kerne
 
 
 def read_config(path: Path, version: Version | None = None) -> KernelConfig:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UserError(f"{path}: cannot read: {error.strerror}") from error
+    data = read_file(path)
     return parse_config(data.decode("utf-8", "replace"), path, version)

@@ -15,16 +15,6 @@ from xenmig.contributions import Contribution, Link
 from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
 
-
-class HostFileRefused(Finding):
-    """A host file that portage reads (in /etc/portage) was not read by
-    xenmig: over xenmig's size limit for host files (4 MiB), or links in a
-    loop.  xenmig cannot know what portage decides with it, so nothing is
-    written for the host; the message names the file."""
-
-    level = Level.ERROR
-
-
 Rule = Callable[[Context], Iterator[Finding | Contribution | Link]]
 
 
@@ -53,6 +43,15 @@ class Evaluation:
                     self.contributions.append(result)
 
 
+def check_root(ctx: Context) -> Iterator[Finding]:
+    """Links under the root that lead xenmig's writes out of it
+    (:func:`xenmig.writer.escaping_targets`)."""
+    if ctx.root is not None:
+        from xenmig.writer import escaping_targets
+
+        yield from escaping_targets(ctx.host, ctx.root)
+
+
 def evaluate(ctx: Context) -> Evaluation:
     from xenmig.rules import (
         arch,
@@ -71,8 +70,8 @@ def evaluate(ctx: Context) -> Evaluation:
 
     evaluation = Evaluation()
     # Can the host be migrated in place at all?
-    for rule in (arch.check_arch, makeconf.check_make_conf, makeconf.check_host_config,
-                 udev.check_kernel):
+    for rule in (arch.check_arch, check_root, makeconf.check_make_conf,
+                 makeconf.check_host_config, udev.check_kernel):
         evaluation.take(rule(ctx))
     if evaluation.blocked:
         return evaluation
@@ -93,5 +92,5 @@ def evaluate(ctx: Context) -> Evaluation:
     evaluation.take(keywords.accept_keywords(ctx))
     ctx.contributions = tuple(evaluation.contributions)
     evaluation.take(keywords.verify(ctx))
-    evaluation.take(HostFileRefused(ctx.host, error.why, error.path) for error in ctx.refused)
+    evaluation.take(makeconf.refused_host_files(ctx))
     return evaluation

@@ -40,6 +40,16 @@ class MakeConfUnreadable(Finding):
     level = Level.WARNING
 
 
+class HostFileRefused(Finding):
+    """A host file that portage reads (make.conf, the package.* files) was
+    not read by xenmig: not a regular file (a FIFO, socket or device would
+    block or never end), over xenmig's size limit for host files (4 MiB),
+    or links in a loop.  xenmig cannot know what portage decides with it,
+    so nothing is written for the host; the message names the file."""
+
+    level = Level.ERROR
+
+
 class DeprecatedPackageKeywords(Finding):
     """The host has /etc/portage/package.keywords, the name portage
     deprecated for package.accept_keywords.  Portage still reads both;
@@ -47,6 +57,12 @@ class DeprecatedPackageKeywords(Finding):
     (rename it when convenient)."""
 
     level = Level.INFO
+
+
+def refused_host_files(ctx: Context) -> Iterator[Finding]:
+    """The package.* files xenmig did not read (found while evaluating)."""
+    for error in ctx.refused:
+        yield HostFileRefused(ctx.host, error.why, error.path)
 
 
 def check_host_config(ctx: Context) -> Iterator[Finding]:
@@ -73,7 +89,8 @@ def check_make_conf(ctx: Context) -> Iterator[Finding | Contribution]:
     if path is None:
         return
     if ctx.make_conf.error:
-        yield MakeConfUnreadable(ctx.host, ctx.make_conf.error, path)
+        kind = HostFileRefused if ctx.make_conf.refused else MakeConfUnreadable
+        yield kind(ctx.host, ctx.make_conf.error, path)
         return
     if not _collision_protect_off(ctx.make_conf.values.get("FEATURES", "")):
         return

@@ -13,6 +13,7 @@ from typing import Any
 from xenmig import __version__
 from xenmig.cache import cache_dir, store
 from xenmig.errors import UserError, shown
+from xenmig.hostfs import read_file
 from xenmig.spec.model import (
     BootSection,
     BridgeSection,
@@ -26,10 +27,7 @@ from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise UserError(f"{path}: cannot read: {error.strerror}") from error
+    return read_file(path)
 
 
 def _parse(path: Path, data: bytes) -> dict[str, Any]:
