@@ -148,14 +148,20 @@ def test_unreadable_make_conf_is_a_warning(base_root: Path, tmp_path: Path) -> N
     assert "No closing quotation [MakeConfUnreadable]" in proc.stdout
 
 
-def test_dangling_package_use_symlink_stops_apply(base_root: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("link", "finding"), [
+    # out of the root (chroot semantics: DIR/nonexistent/... is not there)
+    ("/nonexistent/package.use", "does not create what a link points to [SymlinkEscapesRoot]"),
+    ("../nonexistent/package.use", "neither a file nor a directory [UnusableTarget]"),
+])
+def test_dangling_package_use_symlink_stops_apply(base_root: Path, tmp_path: Path, link: str,
+                                                  finding: str) -> None:
     shutil.rmtree(base_root / "etc/portage/package.use")
-    (base_root / "etc/portage/package.use").symlink_to("/nonexistent/package.use")
+    (base_root / "etc/portage/package.use").symlink_to(link)
     before = snapshot_files(base_root)
     spec = write_spec(tmp_path, "rw", **SPEC)
     proc = xenmig(tmp_path / "cache", "apply", spec, "--root", base_root)
     assert proc.returncode == 1, proc.stdout
-    assert "neither a file nor a directory [UnusableTarget]" in proc.stdout
+    assert finding in proc.stdout
     assert snapshot_files(base_root) == before
 
 

@@ -29,8 +29,6 @@ NEW: dict[str, Any] = {"host": {"xen": "4.20", "from_xen": "3.4.4"},
        # crash before that file's rename once broke the next run)
        "domu": [{"name": "g1", "type": "pv", "os": "modern", "bridges": ["xenbr0"],
                  "disks": ["phy:/dev/vg0/g1,xvda,w"]}]}
-# The lock of a run (its content is the PID of the last run).
-LOCK = "etc/xenmig/.lock"
 USER_USE = b"# the administrator's own package.use, a single file\r\ndev-vcs/git -perl\n\xff\n"
 
 
@@ -52,12 +50,12 @@ def prepared(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def test_every_crash_point_leaves_old_or_new_files(tmp_path: Path) -> None:
     base, _, new = prepared(tmp_path)
-    before = unlocked(snapshot_files(base))
+    before = snapshot_files(base)
 
     reference = tmp_path / "reference"
     shutil.copytree(base, reference, symlinks=True)
     assert xenmig(tmp_path / "cache", "apply", new, "--root", reference).returncode == 0
-    after = unlocked(snapshot_files(reference))
+    after = snapshot_files(reference)
     changed = {rel for rel in set(before) | set(after) if before.get(rel) != after.get(rel)}
     # the run creates, updates (a block in the user's file included) and removes
     assert {rel for rel in changed if rel not in before}
@@ -71,11 +69,11 @@ def test_every_crash_point_leaves_old_or_new_files(tmp_path: Path) -> None:
         proc = xenmig(tmp_path / "cache", "apply", new, "--root", root,
                       env={"XENMIG_FAULT_AT": str(step)})
         if proc.returncode == 0:
-            assert unlocked(snapshot_files(root)) == after
+            assert snapshot_files(root) == after
             break
         assert proc.returncode == -signal.SIGKILL, proc.stdout
         crashes += 1
-        state = unlocked(snapshot_files(root))
+        state = snapshot_files(root)
         temps = [rel for rel in state if Path(rel).name.startswith(".xenmig-")]
         guest_temp_crashes += any(t.startswith("etc/xenmig/guests/") for t in temps)
         for rel in set(before) | set(after) | set(state):
@@ -88,12 +86,8 @@ def test_every_crash_point_leaves_old_or_new_files(tmp_path: Path) -> None:
         again = xenmig(tmp_path / "cache", "apply", new, "--root", root)
         assert again.returncode == 0, again.stdout
         assert ("[LeftoverTempFile]" in again.stdout) == bool(temps)
-        assert unlocked(snapshot_files(root)) == after, step
+        assert snapshot_files(root) == after, step
         shutil.rmtree(root)
     assert crashes >= 10  # every file operation had crash points
     assert guest_temp_crashes, "no crash left a temp file in a guest's directory"
 
-
-def unlocked(files: dict[str, bytes | str]) -> dict[str, bytes | str]:
-    assert isinstance(files.pop(LOCK, b""), bytes)
-    return files

@@ -37,6 +37,11 @@ def shown(value: object) -> str:
     return f"{text[:SHOWN]}...{size}"
 
 
+def shown_name(name: str) -> str:
+    """A key or section name as written, or :func:`shown` when long."""
+    return name if len(name) <= SHOWN else shown(name)
+
+
 def cut(message: str, limit: int = 2000) -> str:
     """A whole message cut to ``limit`` characters (the last guard, in the CLI)."""
     if len(message) <= limit:

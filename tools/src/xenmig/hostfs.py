@@ -167,11 +167,12 @@ class HostRoot:
             if error.errno == errno.ELOOP:
                 raise Escape(shown, "a link appeared after the path was resolved") from error
             raise
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            os.close(fd)
+            raise NotRegular(shown, f"not a regular file ({_kind(st.st_mode)}); "
+                             "xenmig reads only regular files")
         with os.fdopen(fd, "rb") as handle:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise NotRegular(shown, f"not a regular file ({_kind(st.st_mode)}); "
-                                 "xenmig reads only regular files")
             if st.st_size > limit:
                 raise TooLarge(shown, f"{st.st_size} bytes, over xenmig's limit of {limit} "
                                "for a host file")
@@ -257,10 +258,11 @@ def read_file(path: Path, *, limit: int = MAX_HOST_FILE) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
     except OSError as error:
         raise UserError(f"{path}: cannot read: {error.strerror}") from error
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise UserError(f"{path}: cannot read: not a regular file ({_kind(st.st_mode)})")
     with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise UserError(f"{path}: cannot read: not a regular file ({_kind(st.st_mode)})")
         if st.st_size > limit:
             raise UserError(f"{path}: cannot read: {st.st_size} bytes, over xenmig's limit "
                             f"of {limit}")

@@ -631,44 +631,46 @@ def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> N
                 ) from error
 
 
-# The lock of one apply per root, under the root: a dotfile in xenmig's own
-# directory (flock(2); released when the process ends, however it ends).
-LOCK_FILE = "etc/xenmig/.lock"
-
-
 @contextlib.contextmanager
 def root_lock(root: Path) -> Iterator[None]:
-    """Hold :data:`LOCK_FILE` under ``root`` for planning and writing: a
-    second apply on the same root stops with a message naming the holder
-    instead of interleaving its writes."""
-    host = HostRoot.of(root)
-    shown = host.top / LOCK_FILE
-    try:
-        host.top.mkdir(parents=True, exist_ok=True)
-        with host.directory(host.resolve(os.path.dirname(LOCK_FILE), leaving_ok=False),
-                            create=True) as dirfd:
-            fd = os.open(os.path.basename(LOCK_FILE),
-                         os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
-                         dir_fd=dirfd)
-    except HostPathError as error:
-        raise XenmigError(f"{error}; nothing written") from error
-    except OSError as error:
-        raise XenmigError(f"{shown}: cannot lock: {error.strerror}") from error
+    """One apply at a time per root: an exclusive flock(2) on the root
+    directory itself, held while planning and writing and released when
+    the process ends, however it ends.  Nothing is created for it, so a
+    run that writes nothing leaves the tree as it was.  A second apply
+    stops with a message naming the holder (from /proc/locks)."""
     import fcntl
 
+    top = Path(os.path.realpath(root))
+    try:
+        top.mkdir(parents=True, exist_ok=True)
+        fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        raise XenmigError(f"{top}: cannot lock: {error.strerror}") from error
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            raise XenmigError(f"{shown}: another xenmig run (pid {holder}) is applying to "
-                              f"{root}; nothing written: try again when it has finished"
-                              ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            raise XenmigError(f"{top}: another xenmig run (pid {_lock_holder(fd)}) is "
+                              "applying to this root; nothing written: try again when it "
+                              "has finished") from None
         yield
     finally:
         os.close(fd)
+
+
+def _lock_holder(fd: int) -> str:
+    """The PID holding a flock on ``fd``'s inode, from /proc/locks."""
+    st = os.fstat(fd)
+    inode = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
+            for line in locks:
+                fields = line.split()
+                if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == inode:
+                    return fields[4]
+    except OSError:
+        pass
+    return "?"
 
 
 def report(changes: Iterable[FileChange]) -> Iterator[str]:

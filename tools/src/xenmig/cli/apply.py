@@ -4,8 +4,8 @@ Merges the host's generated configuration into the tree under DIR (``/``
 on the host itself), changing nothing but xenmig's managed blocks and
 files.  Error findings (including a hand-edited managed block) stop it
 before anything is written.  ``--check`` exits 1 when changes are pending.
-Planning and writing hold the root's lock (``etc/xenmig/.lock`` under DIR):
-one apply at a time per root.
+Planning and writing hold the root's lock (an exclusive flock(2) on DIR
+itself): one apply at a time per root.
 """
 
 from __future__ import annotations

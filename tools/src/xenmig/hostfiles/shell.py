@@ -129,26 +129,29 @@ def read_shell(text: bytes) -> ShellValues:
         if kind in ("comment", ";", "&", "|&", "\n"):
             continue
         following = statements[index + 1].type if index + 1 < len(statements) else ""
-        line = node.start_point[0] + 1
-        source = _text(node).split("\n", 1)[0]
         if following in ("&", "|&"):
-            out.refusals.append(Refusal(line, source, "runs in the background"))
+            _refuse(out, node, "runs in the background")
             out._run_wild()
             continue
         if node.has_error:
-            out.refusals.append(Refusal(line, source, "not valid shell syntax"))
+            _refuse(out, node, "not valid shell syntax")
             out._run_wild()
             continue
         if kind == "variable_assignment":
-            _assign(node, out, line, source)
+            _assign(node, out, node)
         elif kind == "declaration_command" and _is_export(node):
             for child in node.named_children:
-                _assign(child, out, line, source)
+                _assign(child, out, node)
         else:
-            out.refusals.append(Refusal(line, source, _describe(node)))
+            _refuse(out, node, _describe(node))
             if not _harmless(node):
                 out._run_wild()
     return out
+
+
+def _refuse(out: ShellValues, statement: Any, why: str) -> None:
+    out.refusals.append(Refusal(statement.start_point[0] + 1,
+                                _text(statement).split("\n", 1)[0], why))
 
 
 def _text(node: Any) -> str:
@@ -227,10 +230,10 @@ def _has_code(node: Any) -> bool:
     return False
 
 
-def _assign(node: Any, out: ShellValues, line: int, source: str) -> None:
+def _assign(node: Any, out: ShellValues, statement: Any) -> None:
     names = [c for c in node.children if c.type == "variable_name"]
     if not names:  # name[index]=value
-        out.refusals.append(Refusal(line, source, "an array element assignment"))
+        _refuse(out, statement, "an array element assignment")
         target = node.children[0].child_by_field_name("name") if node.children else None
         if target is not None:
             out._forget(_text(target))
@@ -249,7 +252,7 @@ def _assign(node: Any, out: ShellValues, line: int, source: str) -> None:
         else:
             value = "".join(_word(v, out) for v in value_nodes)
     except _Unknown as why:
-        out.refusals.append(Refusal(line, source, str(why)))
+        _refuse(out, statement, str(why))
         out._forget(name)
         return
     if append:
