@@ -14,9 +14,11 @@
 # "against eclass doubles".
 #
 # Metadata: inherits the python-r1 double and, like the real eclass, sets
-# REQUIRED_USE, RDEPEND and BDEPEND from it.  Unlike the real eclass it adds
-# no BDEPEND on dev-python/gpep517 or the build backend, which the embedded
-# snapshot does not carry.
+# REQUIRED_USE, RDEPEND and BDEPEND from it, and adds the BDEPEND the real
+# eclass adds for DISTUTILS_USE_PEP517=setuptools: gpep517 and the backend,
+# with the versions ::gentoo's distutils-r1 asks for in late 2026 (as the
+# md5-cache of dev-python/gitpython-3.1.47 shows them, distutils-r1 md5
+# fa417e51408bf16a2c13f1730b404226).
 #
 # Phases: the PEP 517 build and install are done with the pip of the
 # python3 on PATH (the test venv), whatever PYTHON_TARGETS says, with
@@ -40,7 +42,12 @@ inherit python-r1
 
 REQUIRED_USE="${PYTHON_REQUIRED_USE}"
 RDEPEND="${PYTHON_DEPS}"
-BDEPEND="${PYTHON_DEPS}"
+BDEPEND="${PYTHON_DEPS}
+	>=dev-python/gpep517-16[${PYTHON_USEDEP}]"
+case ${DISTUTILS_USE_PEP517} in
+	setuptools) BDEPEND+=" >=dev-python/setuptools-78.1.0[${PYTHON_USEDEP}]" ;;
+	*) die "${ECLASS}: the double only knows DISTUTILS_USE_PEP517=setuptools" ;;
+esac
 
 # @FUNCTION: distutils-r1_src_compile
 # @DESCRIPTION:

@@ -12,8 +12,8 @@
 # src_unpack clones EGIT_REPO_URI, or the EGIT_OVERRIDE_REPO_<NAME>
 # variable that ::gentoo's git-r3 honours too (NAME: the repository path of
 # the URI, upper case, non-alphanumerics as _), into EGIT_CHECKOUT_DIR.
-# Sets PROPERTIES=live; unlike the real eclass it adds no BDEPEND on
-# dev-vcs/git, which the embedded snapshot does not carry.
+# Sets PROPERTIES=live and, as the real eclass does for EAPI 7 and later,
+# BDEPEND=">=dev-vcs/git-1.8.2.1[curl]".
 
 case ${EAPI} in
 	8) ;;
@@ -24,6 +24,7 @@ if [[ -z ${_GIT_R3_ECLASS} ]]; then
 _GIT_R3_ECLASS=1
 
 PROPERTIES+=" live"
+BDEPEND=">=dev-vcs/git-1.8.2.1[curl]"
 
 # @ECLASS_VARIABLE: EGIT_REPO_URI
 # @REQUIRED

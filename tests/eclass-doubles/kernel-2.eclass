@@ -14,9 +14,10 @@
 # gentoo-sources metadata shows (linux-X.Y.tar.xz from kernel.org,
 # genpatches-X.Y-N.{base,extras,experimental}.tar.xz); src_unpack unpacks
 # the kernel, applies the genpatches and UNIPATCH_LIST, src_install copies
-# the tree to /usr/src.  Sets IUSE="symlink build", SLOT=${PVR} and RESTRICT
-# like the real eclass; unlike it, it adds no RDEPEND on the kernel build
-# tools (perl, bc, bison, ...), which the embedded snapshot prunes anyway.
+# the tree to /usr/src.  Sets IUSE="symlink build", SLOT=${PVR}, RESTRICT
+# and the RDEPEND on the kernel build tools like the real eclass: the set
+# ::gentoo's kernel-2 gives for ETYPE=sources in late 2026, as the md5-cache
+# of sys-kernel/gentoo-sources-6.12.112 shows it.
 
 case ${EAPI} in
 	8) ;;
@@ -33,6 +34,18 @@ LICENSE="GPL-2"
 SLOT="${PVR}"
 IUSE="symlink build"
 RESTRICT="binchecks strip"
+RDEPEND="!build? (
+	app-alternatives/cpio
+	dev-lang/perl
+	app-alternatives/bc
+	dev-build/make
+	sys-devel/bison
+	sys-devel/flex
+	sys-libs/binutils-libs
+	>=sys-libs/ncurses-5.2
+	virtual/libelf
+	virtual/pkgconfig
+)"
 
 # @ECLASS_VARIABLE: K_WANT_GENPATCHES
 # @DESCRIPTION:

@@ -12,7 +12,7 @@ from typing import Any
 
 from xenmig import __version__
 from xenmig.cache import cache_dir, store
-from xenmig.errors import UserError, shown
+from xenmig.errors import UserError, shown, shown_name
 from xenmig.hostfs import read_file
 from xenmig.spec.model import (
     BootSection,
@@ -45,7 +45,7 @@ def _table(path: Path, where: str, section: str, table: dict[str, Any]) -> dict[
     known = {s.key for s in settings}
     for key in table:
         if key not in known:
-            raise UserError(f"{path}: {where} {shown(key)}: unknown key")
+            raise UserError(f"{path}: {where} {shown_name(key)}: unknown key")
     values: dict[str, Any] = {}
     for setting in settings:
         at = f"{path}: {where} {setting.key}"
@@ -180,7 +180,7 @@ def _load(path: Path, data: bytes) -> HostSpec:
     raw = _parse(path, data)
     for section in raw:
         if section not in SECTIONS:
-            raise UserError(f"{path}: [{shown(section)}]: unknown section "
+            raise UserError(f"{path}: [{shown_name(section)}]: unknown section "
                             f"(known: {', '.join(SECTIONS)})")
         if section not in ARRAY_SECTIONS and not isinstance(raw[section], dict):
             raise UserError(f"{path}: {section}: must be a table ([{section}])")

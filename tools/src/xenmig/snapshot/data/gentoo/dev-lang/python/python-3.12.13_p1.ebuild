@@ -14,6 +14,9 @@ SLOT="3.12"
 KEYWORDS="~alpha amd64 arm arm64 ~hppa ~loong ~m68k ~mips ppc ppc64 ~riscv ~s390 ~sparc x86"
 IUSE="bluetooth debug +ensurepip examples gdbm libedit +ncurses pgo +readline +sqlite +ssl test tk valgrind verify-sig"
 RESTRICT="!test? ( test )"
+RDEPEND="ncurses? ( >=sys-libs/ncurses-5.2:= )"
+DEPEND="ncurses? ( >=sys-libs/ncurses-5.2:= )"
+BDEPEND="virtual/pkgconfig"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"

@@ -16,6 +16,9 @@ KEYWORDS="~alpha amd64 arm arm64 ~hppa ~loong ~m68k ~mips ppc ppc64 ~riscv ~s390
 IUSE="bluetooth debug +ensurepip examples gdbm jit libedit +ncurses pgo +readline +sqlite +ssl test tk valgrind +llvm_slot_18 verify-sig"
 REQUIRED_USE="jit? ( ^^ ( llvm_slot_18 ) )"
 RESTRICT="!test? ( test )"
+RDEPEND="ncurses? ( >=sys-libs/ncurses-5.2:= )"
+DEPEND="ncurses? ( >=sys-libs/ncurses-5.2:= )"
+BDEPEND="virtual/pkgconfig"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"

@@ -15,7 +15,7 @@ IUSE="doc test python_targets_python3_12 python_targets_python3_13 python_target
 REQUIRED_USE="|| ( python_targets_python3_12 python_targets_python3_13 python_targets_python3_14 python_targets_python3_15 )"
 RESTRICT="!test? ( test )"
 RDEPEND="python_targets_python3_12? ( dev-lang/python:3.12[threads(+)] ) python_targets_python3_13? ( dev-lang/python:3.13[threads(+)] ) python_targets_python3_14? ( dev-lang/python:3.14[threads(+)] ) python_targets_python3_15? ( dev-lang/python:3.15[threads(+)] )"
-BDEPEND="doc? ( || ( ( dev-lang/python:3.15[threads(+)] ) ( dev-lang/python:3.14[threads(+)] ) ( dev-lang/python:3.13[threads(+)] ) ( dev-lang/python:3.12[threads(+)] ) ) ) python_targets_python3_12? ( dev-lang/python:3.12[threads(+)] ) python_targets_python3_13? ( dev-lang/python:3.13[threads(+)] ) python_targets_python3_14? ( dev-lang/python:3.14[threads(+)] ) python_targets_python3_15? ( dev-lang/python:3.15[threads(+)] )"
+BDEPEND="doc? ( || ( ( dev-lang/python:3.15[threads(+)] ) ( dev-lang/python:3.14[threads(+)] ) ( dev-lang/python:3.13[threads(+)] ) ( dev-lang/python:3.12[threads(+)] ) ) ) python_targets_python3_12? ( dev-lang/python:3.12[threads(+)] ) python_targets_python3_13? ( dev-lang/python:3.13[threads(+)] ) python_targets_python3_14? ( dev-lang/python:3.14[threads(+)] ) python_targets_python3_15? ( dev-lang/python:3.15[threads(+)] ) >=dev-python/gpep517-16[python_targets_python3_12(-)?,python_targets_python3_13(-)?,python_targets_python3_14(-)?,python_targets_python3_15(-)?]"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"

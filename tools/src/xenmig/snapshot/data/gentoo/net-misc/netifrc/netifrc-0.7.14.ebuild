@@ -13,6 +13,7 @@ SLOT="0"
 KEYWORDS="~alpha ~amd64 ~arm ~arm64 ~hppa ~loong ~m68k ~mips ~ppc ~ppc64 ~riscv ~s390 ~sparc ~x86"
 IUSE="+dhcp"
 RDEPEND=">=sys-apps/openrc-0.15"
+BDEPEND="kernel_linux? ( virtual/pkgconfig ) virtual/pkgconfig virtual/pkgconfig"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"

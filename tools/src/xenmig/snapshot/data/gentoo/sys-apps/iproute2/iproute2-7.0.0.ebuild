@@ -13,6 +13,9 @@ SLOT="0"
 KEYWORDS="~alpha amd64 arm arm64 ~hppa ~loong ~m68k ~mips ppc ppc64 ~riscv ~s390 ~sparc x86"
 IUSE="atm berkdb bpf caps elf +iptables minimal nfs selinux"
 RESTRICT="test"
+RDEPEND="elf? ( virtual/libelf:= )"
+DEPEND="elf? ( virtual/libelf:= )"
+BDEPEND=">=sys-devel/bison-2.4 virtual/pkgconfig"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"

@@ -15,7 +15,7 @@ IUSE="apidoc build doc gentoo-dev +ipc +native-extensions +rsync-verify selinux 
 REQUIRED_USE="|| ( python_targets_python3_12 python_targets_python3_13 python_targets_python3_14 python_targets_python3_15 )"
 RESTRICT="!test? ( test )"
 RDEPEND="python_targets_python3_12? ( dev-lang/python:3.12[bzip2(+),threads(+)] ) python_targets_python3_13? ( dev-lang/python:3.13[bzip2(+),threads(+)] ) python_targets_python3_14? ( dev-lang/python:3.14[bzip2(+),threads(+)] ) python_targets_python3_15? ( dev-lang/python:3.15[bzip2(+),threads(+)] )"
-BDEPEND="python_targets_python3_12? ( dev-lang/python:3.12[bzip2(+),threads(+)] ) python_targets_python3_13? ( dev-lang/python:3.13[bzip2(+),threads(+)] ) python_targets_python3_14? ( dev-lang/python:3.14[bzip2(+),threads(+)] ) python_targets_python3_15? ( dev-lang/python:3.15[bzip2(+),threads(+)] ) !build? ( python_targets_python3_12? ( dev-lang/python:3.12[ssl(+)] ) python_targets_python3_13? ( dev-lang/python:3.13[ssl(+)] ) python_targets_python3_14? ( dev-lang/python:3.14[ssl(+)] ) python_targets_python3_15? ( dev-lang/python:3.15[ssl(+)] ) )"
+BDEPEND="python_targets_python3_12? ( dev-lang/python:3.12[bzip2(+),threads(+)] ) python_targets_python3_13? ( dev-lang/python:3.13[bzip2(+),threads(+)] ) python_targets_python3_14? ( dev-lang/python:3.14[bzip2(+),threads(+)] ) python_targets_python3_15? ( dev-lang/python:3.15[bzip2(+),threads(+)] ) !build? ( python_targets_python3_12? ( dev-lang/python:3.12[ssl(+)] ) python_targets_python3_13? ( dev-lang/python:3.13[ssl(+)] ) python_targets_python3_14? ( dev-lang/python:3.14[ssl(+)] ) python_targets_python3_15? ( dev-lang/python:3.15[ssl(+)] ) ) test? ( dev-vcs/git )"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"

@@ -13,6 +13,7 @@ SLOT="0"
 KEYWORDS="~alpha amd64 ~arm arm64 ~hppa ~loong ~mips ~ppc ppc64 ~riscv x86"
 IUSE="+binary uefi32 uefi64 ipv6 iso lkrn +qemu undi usb vmware savedconfig secureboot"
 REQUIRED_USE="!amd64? ( !x86? ( binary ) )"
+BDEPEND="!binary? ( amd64? ( dev-lang/perl ) x86? ( dev-lang/perl ) )"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"

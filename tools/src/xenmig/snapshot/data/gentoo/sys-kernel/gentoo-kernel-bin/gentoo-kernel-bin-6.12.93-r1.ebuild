@@ -14,7 +14,8 @@ SLOT="6.12.93"
 KEYWORDS="amd64 arm64 ppc64 x86"
 IUSE="debug +initramfs test generic-uki modules-compress verify-sig"
 RESTRICT="!test? ( test ) test? ( userpriv ) arm? ( test )"
-BDEPEND="test? ( amd64? ( app-emulation/qemu[qemu_softmmu_targets_x86_64] ) arm64? ( app-emulation/qemu[qemu_softmmu_targets_aarch64] ) ppc? ( app-emulation/qemu[qemu_softmmu_targets_ppc] ) ppc64? ( app-emulation/qemu[qemu_softmmu_targets_ppc64] ) sparc? ( app-emulation/qemu[qemu_softmmu_targets_sparc,qemu_softmmu_targets_sparc64] ) x86? ( app-emulation/qemu[qemu_softmmu_targets_i386] ) )"
+RDEPEND="virtual/libelf"
+BDEPEND="app-alternatives/bc virtual/libelf test? ( amd64? ( app-emulation/qemu[qemu_softmmu_targets_x86_64] ) arm64? ( app-emulation/qemu[qemu_softmmu_targets_aarch64] ) ppc? ( app-emulation/qemu[qemu_softmmu_targets_ppc] ) ppc64? ( app-emulation/qemu[qemu_softmmu_targets_ppc64] ) sparc? ( app-emulation/qemu[qemu_softmmu_targets_sparc,qemu_softmmu_targets_sparc64] ) x86? ( app-emulation/qemu[qemu_softmmu_targets_i386] ) )"
 PDEPEND=">=virtual/dist-kernel-6.12.93"
 
 pkg_setup() {

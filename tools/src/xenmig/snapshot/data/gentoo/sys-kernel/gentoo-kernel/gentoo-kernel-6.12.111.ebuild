@@ -14,7 +14,8 @@ KEYWORDS="~amd64 ~arm ~arm64 ~hppa ~loong ~ppc ~ppc64 ~riscv ~sparc ~x86"
 IUSE="debug hardened savedconfig secureboot +initramfs test generic-uki modules-compress +strip modules-sign verify-sig"
 REQUIRED_USE="arm? ( savedconfig ) hppa? ( savedconfig ) sparc? ( savedconfig ) secureboot? ( modules-sign )"
 RESTRICT="!test? ( test ) test? ( userpriv ) arm? ( test )"
-BDEPEND="test? ( amd64? ( app-emulation/qemu[qemu_softmmu_targets_x86_64] ) arm64? ( app-emulation/qemu[qemu_softmmu_targets_aarch64] ) ppc? ( app-emulation/qemu[qemu_softmmu_targets_ppc] ) ppc64? ( app-emulation/qemu[qemu_softmmu_targets_ppc64] ) sparc? ( app-emulation/qemu[qemu_softmmu_targets_sparc,qemu_softmmu_targets_sparc64] ) x86? ( app-emulation/qemu[qemu_softmmu_targets_i386] ) ) || ( dev-lang/python:3.14 dev-lang/python:3.13 dev-lang/python:3.12 ) generic-uki? ( sys-libs/glibc sys-apps/iproute2 sys-kernel/linux-firmware[redistributable,-unknown-license(-)] )"
+RDEPEND="virtual/libelf"
+BDEPEND="test? ( amd64? ( app-emulation/qemu[qemu_softmmu_targets_x86_64] ) arm64? ( app-emulation/qemu[qemu_softmmu_targets_aarch64] ) ppc? ( app-emulation/qemu[qemu_softmmu_targets_ppc] ) ppc64? ( app-emulation/qemu[qemu_softmmu_targets_ppc64] ) sparc? ( app-emulation/qemu[qemu_softmmu_targets_sparc,qemu_softmmu_targets_sparc64] ) x86? ( app-emulation/qemu[qemu_softmmu_targets_i386] ) ) || ( dev-lang/python:3.14 dev-lang/python:3.13 dev-lang/python:3.12 ) app-alternatives/cpio app-alternatives/bc dev-lang/perl sys-devel/bison sys-devel/flex virtual/libelf generic-uki? ( sys-libs/ncurses sys-libs/glibc sys-apps/iproute2 sys-kernel/linux-firmware[redistributable,-unknown-license(-)] )"
 PDEPEND=">=virtual/dist-kernel-6.12.111"
 
 pkg_setup() {

@@ -13,6 +13,7 @@ SLOT="6.6.158"
 KEYWORDS="~alpha ~amd64 ~arm ~arm64 ~hppa ~loong ~m68k ~mips ~ppc ~ppc64 ~riscv ~s390 ~sparc ~x86"
 IUSE="experimental symlink build vanilla"
 RESTRICT="binchecks strip"
+RDEPEND="!build? ( app-alternatives/cpio dev-lang/perl app-alternatives/bc dev-build/make sys-devel/bison sys-devel/flex sys-libs/binutils-libs >=sys-libs/ncurses-5.2 virtual/libelf virtual/pkgconfig )"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"

@@ -15,7 +15,8 @@ KEYWORDS="~alpha amd64 arm arm64 ~hppa ~loong ~m68k ~mips ppc ppc64 ~riscv ~s390
 IUSE="bindist compress-xz compress-zstd deduplicate dist-kernel +initramfs +redistributable unknown-license savedconfig"
 REQUIRED_USE="initramfs? ( redistributable ) ?? ( compress-xz compress-zstd ) savedconfig? ( !deduplicate )"
 RESTRICT="binchecks strip test !bindist? ( bindist ) unknown-license? ( bindist )"
-RDEPEND="dist-kernel? ( virtual/dist-kernel )"
+RDEPEND="dist-kernel? ( virtual/dist-kernel initramfs? ( app-alternatives/cpio ) )"
+BDEPEND="initramfs? ( app-alternatives/cpio )"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"

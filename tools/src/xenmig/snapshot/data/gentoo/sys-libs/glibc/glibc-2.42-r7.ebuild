@@ -15,7 +15,8 @@ SLOT="2.2"
 KEYWORDS="~alpha amd64 arm arm64 ~hppa ~loong ~m68k ~mips ppc ppc64 ~riscv ~s390 ~sparc x86"
 IUSE="audit caps cet compile-locales custom-cflags doc gd hash-sysv-compat headers-only +multiarch multilib multilib-bootstrap nscd perl profile selinux sframe +ssp stack-realign +static-libs suid systemd systemtap test vanilla verify-sig"
 RESTRICT="!test? ( test )"
-BDEPEND="|| ( dev-lang/python:3.14 dev-lang/python:3.13 dev-lang/python:3.12 )"
+RDEPEND="perl? ( dev-lang/perl )"
+BDEPEND="|| ( dev-lang/python:3.14 dev-lang/python:3.13 dev-lang/python:3.12 ) sys-devel/bison doc? ( dev-lang/perl ) test? ( dev-lang/perl ) virtual/pkgconfig"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"

@@ -14,7 +14,8 @@ LICENSE="LGPL-2.1+ BSD HPND ISC inner-net rc PCRE"
 SLOT="2.2"
 IUSE="audit caps cet clang compile-locales custom-cflags doc gd hash-sysv-compat headers-only +multiarch multilib multilib-bootstrap nscd perl profile selinux sframe +ssp stack-realign +static-libs suid systemd systemtap test vanilla verify-sig"
 RESTRICT="!test? ( test )"
-BDEPEND="|| ( dev-lang/python:3.14 dev-lang/python:3.13 dev-lang/python:3.12 )"
+RDEPEND="perl? ( dev-lang/perl )"
+BDEPEND="|| ( dev-lang/python:3.14 dev-lang/python:3.13 dev-lang/python:3.12 ) sys-devel/bison doc? ( dev-lang/perl ) test? ( dev-lang/perl ) virtual/pkgconfig"
 
 pkg_setup() {
 	die "${CATEGORY}/${PF} is a metadata replica and cannot be built"
