@@ -409,9 +409,3 @@ def _ansi_c(body: str) -> str:
         raise _Unknown(f"the escape \\{code} in $'…'")
 
     return _ANSI_ESCAPE.sub(one, body)
-
-
-def values_of(text: bytes, names: Iterable[str]) -> dict[str, str | None]:
-    """{name: ``$name`` after the file}: None when unknown, "" when unset."""
-    read = read_shell(text)
-    return {name: read.get(name) for name in names}
