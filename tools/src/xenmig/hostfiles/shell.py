@@ -33,6 +33,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from xenmig.errors import shown
+
 # The value of a variable xenmig could not determine.
 UNKNOWN: Final = None
 
@@ -52,8 +54,7 @@ class Refusal:
     why: str
 
     def __str__(self) -> str:
-        text = self.text if len(self.text) <= 80 else f"{self.text[:77]}..."
-        return f"line {self.line}: {text!r} ({self.why})"
+        return f"line {self.line}: {shown(self.text)} ({self.why})"
 
 
 @dataclass
