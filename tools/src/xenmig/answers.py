@@ -31,8 +31,8 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from xenmig.portage_view import PortageView, Repo, Resolution, portage_identity
 
 # Bump when the meaning of a stored answer changes (Resolution's fields, the
 # way it is extracted from portage's depgraph).
-SCHEMA = 1
+SCHEMA = 2
 KEEP_DAYS = 30
 SYNCED_MIN_ENTRIES = 100
 # Never part of a repository's identity.
@@ -75,8 +75,11 @@ class ViewInputs:
 
 def repos_fingerprint(repos: Sequence[Repo]) -> str:
     """Identity of the repositories' contents: every file's relative path,
-    size and mtime (nanoseconds), with portage's version and SCHEMA."""
+    size, mtime, ctime and inode (a copy that keeps size and mtime, ``cp
+    -p``, ``rsync -t``, still gets a new ctime), with portage's version,
+    xenmig's code and SCHEMA."""
     h = hashlib.sha256(f"{SCHEMA}\0{__version__}\0{portage_identity()}\0".encode())
+    h.update(cache.code_identity())
     for repo in repos:
         h.update(f"repo {repo.name} {repo.location} {' '.join(repo.masters)}\0".encode())
         for line in _repo_lines(repo.location):
@@ -103,20 +106,23 @@ def _stat_lines(top: Path) -> Iterable[bytes]:
     stack = [str(top)]
     base = len(str(top)) + 1
     while stack:
+        directory = stack.pop()
         try:
-            entries = list(os.scandir(stack.pop()))
+            entries = list(os.scandir(directory))
         except OSError:
             continue
         for entry in entries:
             try:
                 if entry.is_dir():
-                    if entry.name not in _IGNORED_DIRS:
+                    # distfiles, packages, .git: only at the top of a repository
+                    if directory != str(top) or entry.name not in _IGNORED_DIRS:
                         stack.append(entry.path)
                     continue
                 st = entry.stat()
             except OSError:
                 continue
-            yield f"{entry.path[base:]}\0{st.st_size}\0{st.st_mtime_ns}\n".encode()
+            yield (f"{entry.path[base:]}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+                   f"\0{st.st_ino}\n").encode()
 
 
 class Answers:
@@ -147,7 +153,7 @@ class Answers:
     def match_all(self, atom: str, profile: str) -> tuple[str, ...]:
         """Every version matching ``atom`` in the repositories (masked or not)."""
         key = _key("match-all", atom)
-        found = self._recall(key)
+        found = self._recall(key, _is_match_all)
         if found is None:
             found = self._remember(key, list(self._query(profile).match_all(atom)))
         return tuple(found)
@@ -155,7 +161,7 @@ class Answers:
     def metadata(self, atom: str, keys: Sequence[str], profile: str) -> dict[str, str] | None:
         """``keys`` of the best version matching ``atom`` (masked or not)."""
         key = _key("metadata", atom, *keys)
-        found = self._recall(key)
+        found = self._recall(key, _is_metadata)
         if found is None:
             found = self._remember(key, {"value": self._query(profile).metadata(atom, keys)})
         value: dict[str, str] | None = found["value"]
@@ -166,7 +172,7 @@ class Answers:
         digest = inputs.digest()
         self.configurations.add(digest)
         key = _key("resolve", digest, *atoms)
-        found = self._recall(key)
+        found = self._recall(key, _is_resolution)
         if found is None:
             view = self._view(inputs, digest)
             found = self._remember(key, asdict(view.resolve(list(atoms))))
@@ -189,16 +195,22 @@ class Answers:
             return None
         return self._store_base / self.fingerprint[:24]
 
-    def _recall(self, key: str) -> Any:
+    def _recall(self, key: str, valid: Callable[[Any], bool]) -> Any:
         if key in self._memory:
             self.counts["shared"] += 1
             return self._memory[key]
         store = self.store
         if store is not None:
             try:
-                value = json.loads((store / key[:2] / f"{key}.json").read_bytes())
+                entry = json.loads((store / key[:2] / f"{key}.json").read_bytes())
             except (OSError, ValueError):
                 return None
+            # An entry names its key: anything else (another shape, written
+            # by other code, damaged) is a miss.
+            if not isinstance(entry, dict) or entry.get("key") != key or \
+                    not valid(entry.get("value")):
+                return None
+            value = entry["value"]
             self._memory[key] = value
             self.counts["remembered"] += 1
             return value
@@ -209,7 +221,8 @@ class Answers:
         self._memory[key] = value
         store = self.store
         if store is not None:
-            cache.store(store / key[:2] / f"{key}.json", json.dumps(value).encode())
+            cache.store(store / key[:2] / f"{key}.json",
+                        json.dumps({"key": key, "value": value}).encode())
             self._prune()
         return value
 
@@ -219,9 +232,9 @@ class Answers:
             return
         store = self.store
         assert store is not None
-        os.utime(store)
         cutoff = time.time() - KEEP_DAYS * 86400
         try:
+            os.utime(store)
             old = [p for p in self._store_base.iterdir()
                    if p.is_dir() and p != store and p.stat().st_mtime < cutoff]
         except OSError:
@@ -261,6 +274,29 @@ class Answers:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _is_match_all(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _is_metadata(value: Any) -> bool:
+    if not isinstance(value, dict) or set(value) != {"value"}:
+        return False
+    inner = value["value"]
+    return inner is None or (isinstance(inner, dict) and
+                             all(isinstance(v, str) for v in inner.values()))
+
+
+_RESOLUTION_FIELDS = {f.name for f in fields(Resolution)}
+
+
+def _is_resolution(value: Any) -> bool:
+    if not isinstance(value, dict) or set(value) != _RESOLUTION_FIELDS:
+        return False
+    return (isinstance(value["success"], bool) and isinstance(value["problems"], str)
+            and all(_is_match_all(v) for k, v in value.items()
+                    if k not in ("success", "problems")))
 
 
 def _key(*parts: str) -> str:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from subprocess import CompletedProcess
 
-from xenmig.cache import cache_dir, store
+from xenmig.cache import cache_dir, code_identity, store, unusable
 from xenmig.errors import ToolError, XenmigError
 from xenmig.hostfs import HostPathError, HostRoot
 
@@ -120,6 +120,42 @@ def portage_home() -> Path:
                 f"portage was imported with EPREFIX={portage.const.EPREFIX}, expected {home}"
             )
         return home
+    try:
+        _make_home(home)
+    except OSError as error:  # an unusable cache directory: a private one
+        import tempfile
+
+        unusable(home, error)
+        home = Path(tempfile.mkdtemp(prefix="xenmig-portage-home-"))
+        _make_home(home)
+    user, group = _user_and_group()
+    os.environ["PORTAGE_OVERRIDE_EPREFIX"] = str(home)
+    os.environ.setdefault("PORTAGE_USERNAME", user)
+    os.environ.setdefault("PORTAGE_GRPNAME", group)
+    return home
+
+
+# The caller's variables that reach portage: where programs, the home
+# directory and temporary space are, and the locale.  Nothing portage reads
+# as configuration (USE, ACCEPT_*, the USE_EXPAND variables, FEATURES, ROOT,
+# PORTDIR*, PORTAGE_* ...) passes: every answer is the same whatever shell
+# xenmig runs in, so answers can be remembered without the environment in
+# their key.
+PASSED_ENV = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "TERM")
+
+
+def portage_env() -> dict[str, str]:
+    """The environment portage gets: :data:`PASSED_ENV` from the caller and
+    xenmig's own settings (the private EPREFIX, the build user)."""
+    env = {k: v for k, v in os.environ.items() if k in PASSED_ENV}
+    home = portage_home()
+    env.update(PORTAGE_OVERRIDE_EPREFIX=str(home),
+               PORTAGE_USERNAME=os.environ["PORTAGE_USERNAME"],
+               PORTAGE_GRPNAME=os.environ["PORTAGE_GRPNAME"])
+    return env
+
+
+def _make_home(home: Path) -> None:
     source = _global_config_source()
     for rel in _GLOBAL_CONFIG_DIRS:
         link = home / rel
@@ -130,11 +166,6 @@ def portage_home() -> Path:
             with contextlib.suppress(FileExistsError):
                 link.symlink_to(source)
     (home / "var/db/pkg").mkdir(parents=True, exist_ok=True)
-    user, group = _user_and_group()
-    os.environ["PORTAGE_OVERRIDE_EPREFIX"] = str(home)
-    os.environ.setdefault("PORTAGE_USERNAME", user)
-    os.environ.setdefault("PORTAGE_GRPNAME", group)
-    return home
 
 
 def _import_portage() -> Any:
@@ -225,7 +256,7 @@ def _make_conf_files(host: HostRoot, top: str) -> list[Path]:
 def _make_conf_key(host: HostRoot, files: Sequence[Path]) -> str | None:
     """A digest of the make.conf files' names and contents (None when one
     sources another file)."""
-    digest = hashlib.sha256(portage_identity().encode())
+    digest = hashlib.sha256(portage_identity().encode() + code_identity())
     for path in files:
         data = host.read(path) or b""
         if _SOURCING.search(data):
@@ -338,7 +369,7 @@ def read_config_root(config_root: Path) -> ConfigRoot:
         try:
             settings = portage.config(
                 config_root=str(config_root), target_root=str(config_root),
-                env={k: v for k, v in os.environ.items() if k != "PORTAGE_REPOSITORIES"},
+                env=portage_env(),
             )
         except (portage.exception.PortageException, OSError) as error:
             raise XenmigError(
@@ -416,8 +447,10 @@ class PortageView:
         link.symlink_to(profile_dir)
 
     def env(self, **extra: str) -> dict[str, str]:
-        """Environment for portage's command-line tools on this config root."""
-        env = dict(os.environ)
+        """Environment for portage on this config root (its tools, and the
+        trees in process): built from what xenmig decides, never the
+        caller's configuration (see :func:`portage_env`)."""
+        env = portage_env()
         env.update(
             PORTAGE_CONFIGROOT=str(self.root),
             PORTAGE_OVERRIDE_EPREFIX=str(self.home),

@@ -18,14 +18,16 @@ writer as the snapshot's), together with its profiles and layout.conf.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from xenmig.cache import cache_dir
+from xenmig.cache import cache_dir, code_identity, unusable
 from xenmig.errors import UserError, XenmigError
 from xenmig.portage_view import Repo, read_config_root
 from xenmig.snapshot import replica
@@ -113,14 +115,22 @@ def find_gentoo() -> Path | None:
     return None
 
 
+# Written last into a replica: a directory without it is not one.
+_COMPLETE = ".xenmig-complete"
+
+
 def overlay_replica(overlay: Path, into: Path) -> Path:
     """A replica of ``overlay`` (from its md5-cache) under ``into``, reused
-    while the cache, profiles and layout.conf are unchanged."""
+    while the cache, profiles, layout.conf and xenmig's code are unchanged.
+
+    Safe when several processes build it at once: each writes a private
+    staging directory, marks it complete last and renames it onto the
+    target; a target that exists already is another process's success."""
     cache = overlay / "metadata/md5-cache"
     if not cache.is_dir():
         raise XenmigError(f"{cache}: missing; regenerate it with egencache")
     parts = [cache, overlay / "profiles", overlay / "metadata/layout.conf"]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(code_identity())
     for base in parts:
         files = sorted(base.rglob("*")) if base.is_dir() else [base]
         for path in files:
@@ -128,17 +138,44 @@ def overlay_replica(overlay: Path, into: Path) -> Path:
                 digest.update(str(path.relative_to(overlay)).encode() + b"\0")
                 digest.update(path.read_bytes())
     target = into / f"overlay-{digest.hexdigest()[:16]}"
-    if (target / "profiles/repo_name").is_file():
+    if (target / _COMPLETE).is_file():
         return target
-    staging = into / f".{target.name}.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        into.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=into))
+    except OSError as error:  # an unusable cache: a replica for this process
+        unusable(into, error)
+        private = Path(tempfile.mkdtemp(prefix="xenmig-replica-"))
+        atexit.register(shutil.rmtree, private, ignore_errors=True)
+        _write_replica(overlay, cache, private)
+        return private
+    try:
+        _write_replica(overlay, cache, staging)
+        (staging / _COMPLETE).write_text("complete\n", encoding="utf-8")
+        staging.rename(target)
+    except OSError:
+        if (target / _COMPLETE).is_file():  # another process's success
+            shutil.rmtree(staging, ignore_errors=True)
+            return target
+        if not (staging / _COMPLETE).is_file():
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        # something else holds the name (never a replica of this code,
+        # which renames only complete ones): this process uses its own
+        atexit.register(shutil.rmtree, staging, ignore_errors=True)
+        return staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _write_replica(overlay: Path, cache: Path, staging: Path) -> None:
     shutil.copytree(overlay / "profiles", staging / "profiles")
     (staging / "metadata").mkdir()
     shutil.copyfile(overlay / "metadata/layout.conf", staging / "metadata/layout.conf")
     header = "# Replica of {cpv} from the xen-migration md5-cache (xenmig repos)."
     replica.write_packages(iter_entries(cache), staging, lambda e: header.format(cpv=e.cpv))
-    staging.rename(target)
-    return target
 
 
 def snapshot_repo_set(

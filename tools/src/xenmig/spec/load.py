@@ -3,15 +3,13 @@ naming the file and the key."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import pickle
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from xenmig import __version__
-from xenmig.cache import cache_dir, store
+from xenmig.cache import cache_dir, code_identity, store
 from xenmig.errors import UserError, shown, shown_name
 from xenmig.hostfs import read_file
 from xenmig.spec.model import (
@@ -146,24 +144,12 @@ def check_fleet(specs: list[HostSpec]) -> None:
                 macs[mac] = (spec, domu.name)
 
 
-@functools.cache
-def _code_identity() -> bytes:
-    """xenmig's version and the size and mtime of each of its modules: what
-    a parsed spec depends on besides the file."""
-    package = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(__version__.encode())
-    for module in sorted(package.rglob("*.py")):
-        st = module.stat()
-        h.update(f"{module}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return h.digest()
-
-
 def load_spec(path: Path) -> HostSpec:
     """The spec in ``path``.  A spec parsed before from the same bytes at
     the same path, by the same code, is taken from the cache (a fleet's
     thousand TOML files cost a second to parse)."""
     data = _read_bytes(path)
-    key = hashlib.sha256(_code_identity() + str(path).encode() + b"\0" + data).hexdigest()
+    key = hashlib.sha256(code_identity() + str(path).encode() + b"\0" + data).hexdigest()
     memo = cache_dir() / "specs" / key[:2] / f"{key}.pickle"
     try:
         spec = pickle.loads(memo.read_bytes())
