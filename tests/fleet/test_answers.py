@@ -60,13 +60,19 @@ def test_a_synced_gentoo_is_known_by_its_stamp(tmp_path: Path) -> None:
     (repo / "metadata").mkdir()
     (repo / "metadata/timestamp.chk").write_text("Mon, 23 Nov 2026 00:45:01 +0000\n")
     first = repos_fingerprint([Repo("gentoo", repo)])
-    (repo / "cat-1/pkg/pkg-1.ebuild").write_text("EAPI=8\n")  # no walk: not seen
+    # no walk: not in the fingerprint; the answers that consulted
+    # cat-1/pkg check it again (tests/fleet/test_cache_truth.py)
+    (repo / "cat-1/pkg/pkg-1.ebuild").write_text("EAPI=8\n")
     assert repos_fingerprint([Repo("gentoo", repo)]) == first
     (repo / "metadata/timestamp.chk").write_text("Tue, 24 Nov 2026 00:45:01 +0000\n")
     second = repos_fingerprint([Repo("gentoo", repo)])
     assert second != first
-    (repo / "new-category").mkdir()
-    assert repos_fingerprint([Repo("gentoo", repo)]) != second
+    (repo / "Manifest").write_text("MANIFEST a\n")  # a sync rewrites it
+    third = repos_fingerprint([Repo("gentoo", repo)])
+    assert third != second
+    (repo / "profiles").mkdir()
+    (repo / "profiles/categories").write_text("new-category\n")  # profiles are walked
+    assert repos_fingerprint([Repo("gentoo", repo)]) != third
 
 
 def test_answers_are_remembered_and_shared(snapshot_repos: RepoSet, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from tests.support.cli import xenmig
 from tests.support.gentoo import REPO_ROOT
 from tests.support.realworld import snapshot_files
 from xenmig import repos
-from xenmig.answers import Answers, ViewInputs
+from xenmig.answers import SYNCED_MIN_ENTRIES, Answers, ViewInputs, is_synced, repos_fingerprint
 from xenmig.portage_view import PortageView, Repo, read_make_conf
 from xenmig.rules.context import DOM0_PROFILES
 
@@ -176,3 +176,103 @@ def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path: Path, entry: str) -> No
         again = second.resolve(INPUTS, META), second.match_all("app-emulation/xen",
                                                                 INPUTS.profile)
         assert again == truth and second.counts == {"computed": 2}
+
+
+def synced_copy(tmp_path: Path) -> list[Repo]:
+    """The snapshot copied and made to look synced: over a hundred
+    top-level entries, metadata/timestamp.chk and a top-level Manifest."""
+    repo_list = copied_snapshot(tmp_path)
+    gentoo = repo_list[0].location
+    for n in range(SYNCED_MIN_ENTRIES):
+        (gentoo / f"zz-unused-{n}").mkdir()
+    (gentoo / "Manifest").write_text("MANIFEST profiles/Manifest.gz 1 BLAKE2B 00\n")
+    (gentoo / "eclass").mkdir()
+    (gentoo / "eclass/example.eclass").write_text("# an eclass\n")
+    assert is_synced(gentoo)
+    return repo_list
+
+
+def mask_xen_tools(gentoo: Path, profile_file: str) -> None:
+    with open(gentoo / profile_file, "a", encoding="utf-8") as handle:
+        handle.write("\n=app-emulation/xen-tools-4.20.3\n")
+
+
+# Deep edits in a synced-looking tree; metadata/timestamp.chk is kept.
+DEEP_EDITS = {
+    "keywords of a consulted package": lambda g: same_size_same_mtime(
+        g / "app-emulation/xen-tools/xen-tools-4.20.3.ebuild", 'KEYWORDS="amd64',
+        'KEYWORDS="arm64'),
+    "profiles/package.mask": lambda g: mask_xen_tools(g, "profiles/package.mask"),
+    "a package.mask in the profile chain": lambda g: mask_xen_tools(
+        g, "profiles/arch/amd64/package.mask"),
+}
+
+
+@pytest.mark.parametrize("edit", list(DEEP_EDITS))
+def test_deep_edits_in_a_synced_tree_are_seen(tmp_path: Path, edit: str) -> None:
+    repo_list = synced_copy(tmp_path)
+    store = tmp_path / "answers"
+    with Answers(repo_list, store) as warm:
+        before = warm.resolve(INPUTS, META)
+    DEEP_EDITS[edit](repo_list[0].location)
+    with Answers(repo_list, None) as cold:
+        truth = cold.resolve(INPUTS, META)
+    assert truth != before
+    with Answers(repo_list, store) as warm:
+        assert warm.resolve(INPUTS, META) == truth
+        assert warm.counts["computed"] == 1
+
+
+def test_a_new_version_in_a_synced_tree_is_seen(tmp_path: Path) -> None:
+    repo_list = synced_copy(tmp_path)
+    store = tmp_path / "answers"
+    with Answers(repo_list, store) as warm:
+        before = warm.match_all("app-emulation/xen", INPUTS.profile)
+    xen = repo_list[0].location / "app-emulation/xen"
+    shutil.copy(xen / "xen-4.20.3.ebuild", xen / "xen-4.21.0.ebuild")
+    with Answers(repo_list, None) as cold:
+        truth = cold.match_all("app-emulation/xen", INPUTS.profile)
+    assert "app-emulation/xen-4.21.0" in truth and truth != before
+    with Answers(repo_list, store) as warm:
+        assert warm.match_all("app-emulation/xen", INPUTS.profile) == truth
+
+
+def test_an_eclass_edit_in_a_synced_tree_changes_the_fingerprint(tmp_path: Path) -> None:
+    repo_list = synced_copy(tmp_path)
+    first = repos_fingerprint(repo_list)
+    same_size_same_mtime(repo_list[0].location / "eclass/example.eclass", "eclass", "Eclass")
+    assert repos_fingerprint(repo_list) != first
+
+
+def git(top: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(top), "-c", "user.name=t", "-c", "user.email=t@t",
+                    *args], check=True, capture_output=True)
+
+
+def test_a_git_checkout_moved_and_dirtied(tmp_path: Path) -> None:
+    repo_list = synced_copy(tmp_path)
+    gentoo = repo_list[0].location
+    git(gentoo, "init", "-q")
+    git(gentoo, "add", "-A")
+    git(gentoo, "commit", "-qm", "synced")
+    store = tmp_path / "answers"
+    with Answers(repo_list, store) as warm:
+        clean = warm.resolve(INPUTS, META)
+    committed = repos_fingerprint(repo_list)
+    # dirtied: an edit outside any consulted package still changes the tree
+    same_size_same_mtime(gentoo / "profiles/repo_name", "gentoo", "Gentoo")
+    assert repos_fingerprint(repo_list) != committed
+    same_size_same_mtime(gentoo / "profiles/repo_name", "Gentoo", "gentoo")
+    # moved: a commit that masks xen-tools
+    mask_xen_tools(gentoo, "profiles/package.mask")
+    git(gentoo, "add", "-A")
+    git(gentoo, "commit", "-qm", "mask")
+    with Answers(repo_list, None) as cold:
+        truth = cold.resolve(INPUTS, META)
+    assert truth != clean
+    with Answers(repo_list, store) as warm:
+        assert warm.resolve(INPUTS, META) == truth
+    # back to the first commit: the first answer again
+    git(gentoo, "checkout", "-q", "HEAD~1")
+    with Answers(repo_list, store) as warm:
+        assert warm.resolve(INPUTS, META) == clean

@@ -25,6 +25,8 @@ removed.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -36,7 +38,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from xenmig import __version__, cache
+from xenmig import __version__, cache, depstring
 from xenmig.portage_view import PortageView, Repo, Resolution, portage_identity
 
 # Bump when the meaning of a stored answer changes (Resolution's fields, the
@@ -87,19 +89,78 @@ def repos_fingerprint(repos: Sequence[Repo]) -> str:
     return h.hexdigest()
 
 
-def _repo_lines(top: Path) -> list[bytes]:
-    stamp = top / "metadata/timestamp.chk"
+def is_synced(top: Path) -> bool:
+    """A synced ::gentoo: many top-level entries and the stamp that emerge
+    --sync and emerge-webrsync write.  Walking its ~170,000 files would cost
+    about a second per command, so it is known by other means."""
     try:
-        entries = sorted(os.listdir(top))
-        if len(entries) > SYNCED_MIN_ENTRIES and stamp.is_file():
-            lines = [b"synced\0" + stamp.read_bytes()]
-            for name in entries:
-                st = os.stat(top / name)
-                lines.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-            return lines
+        return (top / "metadata/timestamp.chk").is_file() and \
+            len(os.listdir(top)) > SYNCED_MIN_ENTRIES
     except OSError:
-        pass
-    return sorted(_stat_lines(top))
+        return False
+
+
+def _repo_lines(top: Path) -> list[bytes]:
+    """A repository's identity: every file (:func:`_stat_lines`), or for a
+    synced one what covers its state without a walk:
+
+    * ``metadata/timestamp.chk`` and the signed top-level ``Manifest`` (its
+      hash covers every category's Manifest), which a sync rewrites;
+    * in a git checkout, the commit of HEAD and the identity of every file
+      git reports as changed (``git status``): local edits, ``git checkout
+      -- path``, ``git stash``;
+    * every file of ``profiles/`` (the profile chain, package.mask, the
+      use.mask files) and ``eclass/``, walked like a small repository.
+
+    What this cannot see, an edit of a package's files in an rsync tree
+    without a sync, is caught per answer: each records the packages it
+    consulted and is checked again when recalled (:class:`Answers`)."""
+    if not is_synced(top):
+        return sorted(_stat_lines(top))
+    lines = [b"synced\0"]
+    for name in ("metadata/timestamp.chk", "Manifest"):
+        try:
+            lines.append(name.encode() + b"\0" + hashlib.sha256(
+                (top / name).read_bytes()).hexdigest().encode() + b"\n")
+        except OSError:
+            lines.append(name.encode() + b"\0missing\n")
+    lines += _git_lines(top)
+    for sub in ("profiles", "eclass"):
+        lines += sorted(b"%s/%s" % (sub.encode(), line) for line in _stat_lines(top / sub))
+    return lines
+
+
+def _git_lines(top: Path) -> list[bytes]:
+    """HEAD and the changed files of a git checkout (none elsewhere)."""
+    if not (top / ".git").exists():
+        return []
+    import subprocess
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", "-C", str(top), *args], capture_output=True, text=True,
+                              check=False, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                                                "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+        return proc.stdout if proc.returncode == 0 else f"git failed: {proc.returncode}"
+
+    lines = [b"git HEAD\0" + git("rev-parse", "HEAD").encode()]
+    for entry in git("status", "--porcelain=v1", "-z", "--untracked-files=all").split("\0"):
+        if not entry:
+            continue
+        lines.append(b"git dirty\0" + entry.encode() + b"\0" + _identity(top / entry[3:]))
+    return lines
+
+
+def _identity(path: Path) -> bytes:
+    try:
+        return _stat_identity(os.stat(path))
+    except OSError:
+        return b"missing\n"
+
+
+def _stat_identity(st: os.stat_result) -> bytes:
+    """Size, mtime, ctime and inode of a file: ctime cannot be set back, so
+    a copy that keeps size and mtime (cp -p, tar, rsync -t) is still seen."""
+    return f"{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode()
 
 
 def _stat_lines(top: Path) -> Iterable[bytes]:
@@ -121,8 +182,7 @@ def _stat_lines(top: Path) -> Iterable[bytes]:
                 st = entry.stat()
             except OSError:
                 continue
-            yield (f"{entry.path[base:]}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
-                   f"\0{st.st_ino}\n").encode()
+            yield entry.path[base:].encode() + b"\0" + _stat_identity(st)
 
 
 class Answers:
@@ -142,6 +202,7 @@ class Answers:
         self._store_base = (cache.cache_dir() / "answers") if store is True else (store or None)
         self._workdir: Any = None  # a tempfile.TemporaryDirectory, made when needed
         self._query_view: PortageView | None = None
+        self._listings: dict[Path, list[str]] = {}
         # computed: portage was asked; shared: answered from memory (another
         # host asked first); remembered: answered from the disk store.
         self.counts: Counter[str] = Counter()
@@ -155,7 +216,8 @@ class Answers:
         key = _key("match-all", atom)
         found = self._recall(key, _is_match_all)
         if found is None:
-            found = self._remember(key, list(self._query(profile).match_all(atom)))
+            found = self._remember(key, list(self._query(profile).match_all(atom)),
+                                   {depstring.atom_cp(atom)})
         return tuple(found)
 
     def metadata(self, atom: str, keys: Sequence[str], profile: str) -> dict[str, str] | None:
@@ -163,7 +225,8 @@ class Answers:
         key = _key("metadata", atom, *keys)
         found = self._recall(key, _is_metadata)
         if found is None:
-            found = self._remember(key, {"value": self._query(profile).metadata(atom, keys)})
+            found = self._remember(key, {"value": self._query(profile).metadata(atom, keys)},
+                                   {depstring.atom_cp(atom)})
         value: dict[str, str] | None = found["value"]
         return value
 
@@ -175,13 +238,50 @@ class Answers:
         found = self._recall(key, _is_resolution)
         if found is None:
             view = self._view(inputs, digest)
-            found = self._remember(key, asdict(view.resolve(list(atoms))))
+            resolution = view.resolve(list(atoms))
+            consulted = {depstring.atom_cp(a) for a in atoms}
+            if self._synced:
+                consulted |= {_cpv_cp(cpv) for cpv in resolution.merge_list}
+                consulted |= view.dependency_cps(resolution.merge_list)
+            found = self._remember(key, asdict(resolution), consulted)
         fields: dict[str, Any] = {
             k: tuple(v) if isinstance(v, list) else v for k, v in found.items()
         }
         return Resolution(**fields)
 
     # -- the machinery -----------------------------------------------------
+
+    @functools.cached_property
+    def _synced(self) -> tuple[Path, ...]:
+        """The repositories known without a walk (see :func:`_repo_lines`)."""
+        return tuple(r.location for r in self.repos if is_synced(r.location))
+
+    def _stamps(self, cps: Iterable[str]) -> dict[str, str]:
+        """{cat/pkg: identity of its files in the synced repositories}: the
+        ebuild directory and the md5-cache entries of each package."""
+        if not self._synced:
+            return {}
+        return {cp: self._stamp(cp) for cp in sorted(set(cps)) if cp.count("/") == 1}
+
+    def _stamp(self, cp: str) -> str:
+        category, name = cp.split("/")
+        h = hashlib.sha256()
+        for top in self._synced:
+            for entry in sorted(_entries(top / category / name), key=lambda e: e.name):
+                h.update(entry.name.encode() + b"\0" + _identity(Path(entry.path)))
+            cache_dir = top / "metadata/md5-cache" / category
+            for pf in self._listing(cache_dir):
+                with contextlib.suppress(depstring.DepSyntaxError):
+                    if depstring.split_pf(pf)[0] == name:
+                        h.update(pf.encode() + b"\0" + _identity(cache_dir / pf))
+        return h.hexdigest()[:24]
+
+    def _listing(self, directory: Path) -> list[str]:
+        """A directory's names, listed once per instance (a category's
+        md5-cache has thousands)."""
+        if directory not in self._listings:
+            self._listings[directory] = sorted(e.name for e in _entries(directory))
+        return self._listings[directory]
 
     @property
     def fingerprint(self) -> str:
@@ -210,19 +310,22 @@ class Answers:
             if not isinstance(entry, dict) or entry.get("key") != key or \
                     not valid(entry.get("value")):
                 return None
+            hot = entry.get("hot", {})
+            if not isinstance(hot, dict) or hot != self._stamps(hot):
+                return None  # a package it consulted changed in a synced tree
             value = entry["value"]
             self._memory[key] = value
             self.counts["remembered"] += 1
             return value
         return None
 
-    def _remember(self, key: str, value: Any) -> Any:
+    def _remember(self, key: str, value: Any, consulted: Iterable[str] = ()) -> Any:
         self.counts["computed"] += 1
         self._memory[key] = value
         store = self.store
         if store is not None:
-            cache.store(store / key[:2] / f"{key}.json",
-                        json.dumps({"key": key, "value": value}).encode())
+            entry = {"key": key, "value": value, "hot": self._stamps(consulted)}
+            cache.store(store / key[:2] / f"{key}.json", json.dumps(entry).encode())
             self._prune()
         return value
 
@@ -274,6 +377,23 @@ class Answers:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _entries(directory: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(directory) as found:
+            return list(found)
+    except OSError:
+        return []
+
+
+def _cpv_cp(cpv: str) -> str:
+    """``cat/pkg`` of ``cat/pkg-ver`` or ``cat/pkg-ver::repo``."""
+    category, _, pf = cpv.split("::")[0].partition("/")
+    try:
+        return f"{category}/{depstring.split_pf(pf)[0]}"
+    except depstring.DepSyntaxError:
+        return cpv
 
 
 def _is_match_all(value: Any) -> bool:

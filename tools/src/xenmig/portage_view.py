@@ -512,6 +512,25 @@ class PortageView:
         if proc.returncode != 0:
             raise ToolError(f"egencache --repo {repo_name} failed:\n{proc.stdout}")
 
+    def dependency_cps(self, cpvs: Sequence[str]) -> set[str]:
+        """The packages (``cat/pkg``) named in the dependencies of ``cpvs``
+        (``cat/pkg-ver`` or ``cat/pkg-ver::repo``): what a resolution
+        consulted besides the packages it merges."""
+        from xenmig import depstring
+
+        found: set[str] = set()
+        keys = ["DEPEND", "RDEPEND", "BDEPEND", "PDEPEND", "IDEPEND"]
+        for cpv in cpvs:
+            try:
+                values = self._portdb.aux_get(cpv.split("::")[0], keys)
+            except KeyError:
+                continue
+            for value in values:
+                for atom in depstring.atoms(depstring.parse(value)):
+                    with contextlib.suppress(depstring.DepSyntaxError):
+                        found.add(depstring.atom_cp(atom))
+        return found
+
     def resolve(self, atoms: Sequence[str]) -> Resolution:
         """Resolve ``atoms`` as ``emerge --pretend --autounmask`` would, in process."""
         portage = _import_portage()
