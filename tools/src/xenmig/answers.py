@@ -9,14 +9,15 @@ every question by those inputs:
 * hosts whose portage inputs are equal share one resolver run, so the cost
   of a fleet grows with its distinct portage configurations, not its hosts;
 * answers are kept on disk under ``<cache>/answers/<repositories>/``, where
-  ``<repositories>`` is a fingerprint of the repositories' files (path,
-  size and modification time of each, as make judges staleness), portage's
-  version and :data:`SCHEMA`.  A sync or an edit of a repository changes the
-  fingerprint, so stale answers are never used.  A synced ::gentoo (more
-  than :data:`SYNCED_MIN_ENTRIES` top-level entries and the
-  ``metadata/timestamp.chk`` that emerge --sync and emerge-webrsync write)
-  is identified by that stamp and its top-level directories instead: a
-  walk of its ~170,000 files would cost about a second per command.
+  ``<repositories>`` is :func:`repos_fingerprint`: the repositories' files
+  (see :func:`_repo_lines` for a synced ::gentoo, which is not walked),
+  portage's identity, xenmig's code and :data:`SCHEMA`;
+* each stored answer names its key and the packages it consulted with the
+  identity of their files in the synced repositories, checked again when it
+  is recalled (what the fingerprint of a synced tree cannot see).
+
+Portage gets an environment built by xenmig (:func:`portage_env`), so the
+caller's shell is never an input.
 
 The cache is disposable: it is written without fsync (a torn entry is
 ignored and recomputed) and fingerprints unused for :data:`KEEP_DAYS` are
