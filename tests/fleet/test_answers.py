@@ -51,6 +51,12 @@ def test_fingerprint_follows_the_repository_files(tmp_path: Path) -> None:
     st = (repo / "cat/x.ebuild").stat()
     os.utime(repo / "cat/x.ebuild", ns=(st.st_atime_ns, st.st_mtime_ns + 1))
     assert repos_fingerprint(repos) != second
+    # distfiles, packages and .git are skipped at the top only: a package
+    # named "packages" is part of the repository
+    third = repos_fingerprint(repos)
+    (repo / "cat/packages").mkdir()
+    (repo / "cat/packages/packages-1.ebuild").write_text("EAPI=8\n")
+    assert repos_fingerprint(repos) != third
 
 
 def test_a_synced_gentoo_is_known_by_its_stamp(tmp_path: Path) -> None:
