@@ -32,9 +32,31 @@ def snapshot_repos() -> RepoSet:
     return repos.snapshot_repo_set(repos.find_overlay(), today=repos.snapshot_date())
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from tests.support import produced
+
+    produced.observe()
+    here = Path(__file__).parent.resolve()
+    args = [Path(a.split("::")[0]).resolve() for a in config.args] or [here]
+    if args != [here] or config.option.keyword or config.option.markexpr:
+        produced.SESSION["partial"] = True
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    from tests.support import produced
+
+    produced.SESSION["partial"] = True
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The lab runs last: its kernel builds in the background meanwhile."""
-    items.sort(key=lambda item: item.get_closest_marker("lab") is not None)
+    """The lab runs last (its kernel builds in the background meanwhile),
+    then the check that every finding class was produced by a test."""
+    def order(item: pytest.Item) -> int:
+        if item.get_closest_marker("lab") is not None:
+            return 1
+        return 2 if item.name == "test_every_finding_class_is_produced_by_a_test" else 0
+
+    items.sort(key=order)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -233,3 +233,14 @@ def test_cli_bad_input(tmp_path: Path) -> None:
     stripped.write_text("CONFIG_XEN=y\n")
     proc = xenmig(tmp_path / "cache", "kernel", "check", stripped, "--kernel", "6.x")
     assert proc.returncode == 2 and proc.stdout.startswith("xenmig: --kernel: not a version")
+
+
+def test_a_dom0_without_bridging(tmp_path: Path) -> None:
+    """Debian's dom0 config with CONFIG_BRIDGE switched off: the guests'
+    vifs have nothing to attach to."""
+    spec = load_spec(write_spec(tmp_path, "nobr"))
+    text = debian_config("amd64_none_amd64", tmp_path).read_text()
+    assert "CONFIG_BRIDGE=m" in text
+    config = parse_config(text.replace("CONFIG_BRIDGE=m", "# CONFIG_BRIDGE is not set"),
+                          tmp_path / "config")
+    assert found(check(config, "dom0", spec)) == [("BridgeMissing", "CONFIG_BRIDGE")]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support import produced
 from tests.support.gentoo import REPO_ROOT
 
 
@@ -21,9 +22,11 @@ def xenmig(
         if k not in ("PORTAGE_OVERRIDE_EPREFIX", "XENMIG_GENTOO_REPO", "XENMIG_OVERLAY")
     }
     environ.update(XENMIG_CACHE_DIR=str(cache), **(env or {}))
-    return subprocess.run(
+    proc = subprocess.run(
         [sys.executable, "-m", "xenmig", *map(str, args)], env=environ, cwd=REPO_ROOT,
         text=True, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE, check=False,
         timeout=timeout,
     )
+    produced.scan(proc.stdout)
+    return proc

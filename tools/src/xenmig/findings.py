@@ -8,6 +8,7 @@ pkgcheck model).  Rules yield findings; they never print.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -21,6 +22,14 @@ class Level(enum.IntEnum):
         return self.name.lower()
 
 
+# Every finding class, by name: each subclass registers itself where it is
+# defined (the reference page imports the whole package to see them all).
+REGISTRY: dict[str, type[Finding]] = {}
+# Called with every finding made (the tests use it to see which classes
+# their cases produce); empty in normal use.
+OBSERVERS: list[Callable[[Finding], None]] = []
+
+
 @dataclass(frozen=True)
 class Finding:
     """Base class; subclasses set ``level`` and document themselves."""
@@ -31,6 +40,17 @@ class Finding:
     message: str
     file: str | None = None
     key: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__name__ in REGISTRY and REGISTRY[cls.__name__] is not cls:
+            raise TypeError(f"two finding classes named {cls.__name__}: "
+                            f"{REGISTRY[cls.__name__].__module__}, {cls.__module__}")
+        REGISTRY[cls.__name__] = cls
+
+    def __post_init__(self) -> None:
+        for observe in OBSERVERS:
+            observe(self)
 
     @property
     def name(self) -> str:
@@ -55,24 +75,3 @@ class Finding:
 def exit_status(findings: list[Finding]) -> int:
     """0 without errors, 1 with error findings (bad input exits 2 earlier)."""
     return 1 if any(f.level is Level.ERROR for f in findings) else 0
-
-
-def all_finding_classes() -> list[type[Finding]]:
-    """Every finding class of the rules (for the reference documentation)."""
-    import importlib
-    import pkgutil
-
-    import xenmig.rules
-
-    # Importing the modules defines their finding classes.
-    for module in pkgutil.iter_modules(xenmig.rules.__path__, "xenmig.rules."):
-        importlib.import_module(module.name)
-    importlib.import_module("xenmig.writer")
-    importlib.import_module("xenmig.kernel.check")
-    found: list[type[Finding]] = []
-    todo = list(Finding.__subclasses__())
-    while todo:
-        cls = todo.pop(0)
-        found.append(cls)
-        todo.extend(cls.__subclasses__())
-    return sorted(found, key=lambda c: c.__name__)

@@ -3,12 +3,26 @@ settings table and the finding classes so that it cannot drift from them."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 
 import jinja2
 
-from xenmig.findings import all_finding_classes
+import xenmig
+from xenmig.findings import REGISTRY, Finding
 from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
+
+
+def all_finding_classes() -> list[type[Finding]]:
+    """Every finding class of the package: its modules are imported (each
+    finding class registers itself where it is defined), so a finding of a
+    new module is documented without being listed anywhere."""
+    for module in pkgutil.walk_packages(xenmig.__path__, "xenmig."):
+        if module.name.rsplit(".", 1)[-1] == "__main__":
+            continue
+        importlib.import_module(module.name)
+    return sorted(REGISTRY.values(), key=lambda cls: cls.__name__)
 
 
 def _default(value: object) -> str:

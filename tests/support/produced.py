@@ -1,0 +1,26 @@
+"""Which finding classes the test cases produce: in process (an observer of
+:mod:`xenmig.findings`) and in the ``xenmig`` commands the tests run (the
+``[Name]`` of the text output, ``"name"`` of the JSON)."""
+
+from __future__ import annotations
+
+import re
+
+from xenmig import findings
+
+PRODUCED: set[str] = set()
+# Whether this session ran the whole suite (set by tests/conftest.py).
+SESSION = {"partial": False}
+_NAMES = re.compile(r'\[([A-Z][A-Za-z0-9]+)\]|"name": ?"([A-Z][A-Za-z0-9]+)"')
+
+
+def observe() -> None:
+    findings.OBSERVERS.append(lambda finding: PRODUCED.add(finding.name))
+
+
+def scan(output: str) -> None:
+    """Record the findings a command printed."""
+    for match in _NAMES.finditer(output):
+        name = match[1] or match[2]
+        if name in findings.REGISTRY:
+            PRODUCED.add(name)
