@@ -26,9 +26,7 @@ LICENSE="GPL-2"
 SLOT="0"
 
 RDEPEND="
-	dev-libs/tree-sitter-bash[python,${PYTHON_USEDEP}]
 	dev-python/gitpython[${PYTHON_USEDEP}]
 	dev-python/jinja2[${PYTHON_USEDEP}]
-	dev-python/tree-sitter[${PYTHON_USEDEP}]
 	sys-apps/portage[${PYTHON_USEDEP}]
 "

@@ -24,11 +24,11 @@ HOMEPAGE="https://github.com/xen-migration/xen-migration"
 
 LICENSE="GPL-2"
 SLOT="0"
+IUSE="maint"
 
 RDEPEND="
 	dev-libs/tree-sitter-bash[python,${PYTHON_USEDEP}]
-	dev-python/gitpython[${PYTHON_USEDEP}]
-	dev-python/jinja2[${PYTHON_USEDEP}]
 	dev-python/tree-sitter[${PYTHON_USEDEP}]
 	sys-apps/portage[${PYTHON_USEDEP}]
+	maint? ( dev-python/gitpython[${PYTHON_USEDEP}] dev-python/jinja2[${PYTHON_USEDEP}] )
 "

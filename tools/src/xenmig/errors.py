@@ -6,6 +6,10 @@ for the cases where the tools cannot go on.  All of them derive from
 status instead of a traceback.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 
 class XenmigError(Exception):
     """A failure the CLI reports as ``xenmig: <message>`` and exit status 1."""
@@ -47,3 +51,17 @@ def cut(message: str, limit: int = 2000) -> str:
     if len(message) <= limit:
         return message
     return f"{message[:limit]}... ({len(message)} characters in all)"
+
+
+def maint_module(name: str) -> Any:
+    """``import name`` for the maintainers' tools (jinja2, git): they come
+    with the ``maint`` extra, not on a dom0; without them, a clear error."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        raise XenmigError(
+            f"{name} is missing: the maintainers' tools need it (pip install "
+            "'xen-migration-tools[maint]', or USE=maint on app-emulation/xen-migration-tools)"
+        ) from error

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from xenmig.errors import XenmigError
+from xenmig.errors import XenmigError, maint_module
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class TreeFile:
 
 class GitView:
     def __init__(self, path: Path) -> None:
-        import git
+        git = maint_module("git")
 
         try:
             self._repo = git.Repo(path)
@@ -26,7 +26,7 @@ class GitView:
             raise XenmigError(f"{path}: not a git repository") from error
 
     def has_commit(self, rev: str) -> bool:
-        import git
+        git = maint_module("git")
 
         try:
             self._repo.commit(rev)
@@ -39,7 +39,7 @@ class GitView:
 
     def files(self, rev: str, subdir: str) -> Iterator[TreeFile]:
         """Regular files of ``subdir`` at ``rev``, sorted by path."""
-        import git
+        git = maint_module("git")
 
         try:
             tree = self._repo.commit(rev).tree / subdir

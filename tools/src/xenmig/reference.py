@@ -7,9 +7,8 @@ import importlib
 import inspect
 import pkgutil
 
-import jinja2
-
 import xenmig
+from xenmig.errors import maint_module
 from xenmig.findings import REGISTRY, Finding
 from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
 
@@ -48,10 +47,12 @@ def host_spec_reference() -> str:
         (cls.__name__, str(cls.level), _doc(cls), cls.__module__.removeprefix("xenmig."))
         for cls in all_finding_classes()
     ]
+    jinja2 = maint_module("jinja2")
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("xenmig", "templates"), undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, autoescape=False,
     )
-    return environment.get_template("host-spec.md.j2").render(
+    page: str = environment.get_template("host-spec.md.j2").render(
         sections=sections, findings=findings, default=_default
     )
+    return page

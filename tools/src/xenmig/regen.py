@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from xenmig import depstring, writer
-from xenmig.errors import UserError, XenmigError
+from xenmig.errors import UserError, XenmigError, maint_module
 
 DATA = Path("regen/overlay.toml")
 TEMPLATES = Path("regen/templates")
@@ -117,7 +117,7 @@ def load(repo: Path) -> Overlay:
         _want(isinstance(values.get(key), str), f"{path}: {key}", "a string is needed")
     strings = {
         "meta": ("versions", "keywords", "iuse", "rdepend"),
-        "tools": ("keywords", "rdepend"),
+        "tools": ("keywords", "iuse", "rdepend"),
     }
     for section, keys in strings.items():
         table = values.get(section)
@@ -131,6 +131,10 @@ def load(repo: Path) -> Overlay:
         for key in ("version", "commit"):
             _want(isinstance(release.get(key), str), f"{path}: [[tools.release]] #{n} {key}",
                   "a string is needed")
+        for key in ("iuse", "rdepend"):
+            value = release.get(key, [])
+            _want(isinstance(value, list) and all(isinstance(v, str) for v in value),
+                  f"{path}: [[tools.release]] #{n} {key}", "a list of strings is needed")
     for n, kernel in enumerate(values.get("kernel", []), 1):
         for key in ("version", "genpatches"):
             _want(isinstance(kernel.get(key), str), f"{path}: [[kernel]] #{n} {key}",
@@ -178,7 +182,7 @@ def _depend(items: Iterable[str]) -> str:
 
 
 def _environment(repo: Path) -> Any:
-    import jinja2
+    jinja2 = maint_module("jinja2")
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(repo / TEMPLATES), undefined=jinja2.StrictUndefined,
@@ -200,10 +204,13 @@ def render(repo: Path, overlay: Overlay) -> dict[str, bytes]:
     meta = env.get_template("xen-migration-meta.ebuild.j2").render(**common, meta=values["meta"])
     for version in overlay.versions(META):
         out[f"{META}/{META.split('/')[1]}-{version}.ebuild"] = meta
-    tools = env.get_template("xen-migration-tools.ebuild.j2").render(
-        **common, tools=values["tools"])
+    template = env.get_template("xen-migration-tools.ebuild.j2")
+    releases = {r["version"]: r for r in values["tools"].get("release", [])}
     for version in overlay.versions(TOOLS):
-        out[f"{TOOLS}/{TOOLS.split('/')[1]}-{version}.ebuild"] = tools
+        # a release may name the dependencies of its own code
+        own = {k: v for k, v in releases.get(version, {}).items() if k in ("iuse", "rdepend")}
+        out[f"{TOOLS}/{TOOLS.split('/')[1]}-{version}.ebuild"] = template.render(
+            **common, tools={**values["tools"], **own})
     for kernel in values.get("kernel", []):
         out[f"{KERNEL}/{KERNEL.split('/')[1]}-{kernel['version']}.ebuild"] = env.get_template(
             "xen-sources.ebuild.j2").render(**common, kernel=kernel)
