@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.specs import write_spec
+from xenmig.blocks import Conflict, merge_block
 from xenmig.contributions import Contribution
 from xenmig.spec import HostSpec, load_spec
-from xenmig.writer import leftover_temps, merge_block, plan_writes, write
+from xenmig.writer import leftover_temps, plan_writes, write
 
 USE = Contribution("package.use", "app-emulation/xen flask", "USE of the Xen stack")
 MASK = Contribution("package.mask", ">=app-emulation/xen-4.21_alpha", "pin")
@@ -139,6 +140,6 @@ def test_leftover_temp_is_reported_and_removed(spec: HostSpec, tmp_path: Path) -
 
 def test_block_without_end_is_not_merged() -> None:
     old = b"# BEGIN xenmig 0123456789abcdef: x\nfoo\n"
-    assert merge_block(old, "# BEGIN xenmig ...\n# END xenmig\n", owned=False) == (
+    assert merge_block(old, "# BEGIN xenmig ...\n# END xenmig\n", owned=False) == Conflict(
         "managed block without its end line"
     )

@@ -81,7 +81,7 @@ def _deploy(module: Any, bundle: dict[str, Any], root: Path) -> None:
     """Plan and (unless in check mode) write the bundle, under the lock."""
     from xenmig.contributions import Link
     from xenmig.deploy import maintenance
-    from xenmig.findings import Level
+    from xenmig.findings import has_errors
     from xenmig.writer import plan_blocks, write
 
     links = [Link(path, target, "rendered") for path, target in bundle["links"]]
@@ -100,7 +100,7 @@ def _deploy(module: Any, bundle: dict[str, Any], root: Path) -> None:
              "after": (c.new or b"").decode("utf-8", "replace")}
             for c in pending
         ]
-    if any(f.level is Level.ERROR for f in findings):
+    if has_errors(findings):
         module.fail_json(msg="xenmig: nothing written (error findings)", **result)
     if pending and not module.check_mode:
         write(changes, root)

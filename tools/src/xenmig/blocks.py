@@ -1,4 +1,5 @@
-"""From contributions to file contents (pure: no I/O).
+"""From contributions to file contents, and xenmig's block merged into a
+file's old content (pure: no I/O).
 
 Every file xenmig writes holds one managed block::
 
@@ -15,7 +16,9 @@ directory xenmig's file is named :data:`MANAGED_FILE`.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from xenmig.contributions import Contribution
 from xenmig.spec import HostSpec
@@ -57,3 +60,79 @@ def grouped(contributions: Iterable[Contribution]) -> dict[str, list[Contributio
     for c in contributions:
         targets.setdefault(c.target, []).append(c)
     return targets
+
+
+_BEGIN_RE = re.compile(r"^# BEGIN xenmig ([0-9a-f]{16}):")
+# What prevents merging xenmig's block into a file.
+NO_END = "managed block without its end line"
+EDITED = "managed block edited by hand"
+FOREIGN = "file has xenmig's name but no xenmig block"
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A file's new content (None: the file goes)."""
+
+    content: bytes | None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why xenmig's block cannot be merged (one of NO_END, EDITED, FOREIGN)."""
+
+    problem: str
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _find_block(lines: list[str]) -> tuple[int, int] | None:
+    start = next((i for i, line in enumerate(lines) if line.startswith(BEGIN)), None)
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip("\r\n") == END), None)
+    return None if end is None else (start, end)
+
+
+def merge_block(old: bytes | None, block: str | None, owned: bool,
+                at_end: bool = False) -> Merged | Conflict:
+    """New content of a file given its old content and xenmig's block (a
+    new block goes at the top, or at the end with ``at_end``; ``owned``:
+    the file is xenmig's alone, removed when its block goes)."""
+    if old is None:
+        return Merged(None if block is None else _encode(block))
+    lines = _decode(old).splitlines(keepends=True)
+    found = _find_block(lines)
+    if found is None:
+        if lines and any(line.startswith(BEGIN) for line in lines):
+            return Conflict(NO_END)
+        if owned:
+            return Conflict(FOREIGN)
+        if block is None:
+            return Merged(old)
+        if at_end:
+            return Merged(old + (b"" if not old or old.endswith(b"\n") else b"\n")
+                          + _encode(block))
+        return Merged(_encode(block) + old)
+    start, end = found
+    match = _BEGIN_RE.match(lines[start])
+    body = "".join(lines[start + 1 : end])
+    if match is None or match[1] != digest(body):
+        return Conflict(EDITED)
+    rest = lines[:start] + ([block] if block is not None else []) + lines[end + 1 :]
+    text = "".join(rest)
+    if owned and not text.strip():
+        return Merged(None)
+    return Merged(_encode(text))
+
+
+def without_block(old: bytes) -> bytes:
+    """A shared file's own lines: xenmig's intact block removed (a file
+    whose block cannot be merged is taken as it is)."""
+    merged = merge_block(old, None, owned=False)
+    return merged.content or b"" if isinstance(merged, Merged) else old

@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from xenmig.blocks import BEGIN, MAKE_CONF_FILE, MANAGED_FILE
+from xenmig.blocks import BEGIN, MAKE_CONF_FILE, MANAGED_FILE, Merged, merge_block
 from xenmig.contributions import (
     GRUB_DEFAULTS,
     GRUB_LEGACY_CONF,
@@ -36,7 +36,7 @@ from xenmig.contributions import (
 )
 from xenmig.errors import UserError
 from xenmig.findings import Finding
-from xenmig.writer import TARGETS, FileChange, is_guest_target, merge_block, plan_blocks
+from xenmig.writer import TARGETS, FileChange, is_guest_target, plan_blocks
 
 ETC_PORTAGE = Path("etc/portage")
 
@@ -79,7 +79,7 @@ def read_tree(tree: Path) -> tuple[dict[str, str], list[Link]]:
             # one intact block and nothing else: what merge_block accepts as
             # xenmig's own, owned file with the block as its whole content
             if not text.startswith(BEGIN) or merge_block(text.encode(), None, owned=True) \
-                    is not None:
+                    != Merged(None):
                 raise UserError(f"{path}: not an intact xenmig block (edited after rendering?)")
             blocks[target] = text
     return blocks, links

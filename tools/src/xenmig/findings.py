@@ -8,7 +8,7 @@ pkgcheck model).  Rules yield findings; they never print.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -72,6 +72,11 @@ class Finding:
         return f"{self.host}: {self.level}: {where}{self.message} [{self.name}]"
 
 
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """Whether any finding is an error: nothing may be written then."""
+    return any(f.level is Level.ERROR for f in findings)
+
+
 def exit_status(findings: list[Finding]) -> int:
     """0 without errors, 1 with error findings (bad input exits 2 earlier)."""
-    return 1 if any(f.level is Level.ERROR for f in findings) else 0
+    return 1 if has_errors(findings) else 0

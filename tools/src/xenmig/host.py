@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xenmig.answers import Answers
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, has_errors
 from xenmig.portage_view import MakeConf, read_make_conf
 from xenmig.repos import RepoSet
 from xenmig.rules import Evaluation, evaluate
@@ -35,7 +35,7 @@ class Assessment:
     @property
     def blocked(self) -> bool:
         """Error findings: nothing may be written for this host."""
-        return any(f.level is Level.ERROR for f in self.findings)
+        return has_errors(self.findings)
 
     @property
     def pending(self) -> list[FileChange]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from xenmig.blocks import block_body, render_block
+from xenmig.blocks import block_body, render_block, without_block
 from xenmig.contributions import Contribution
 from xenmig.findings import Finding, Level
 from xenmig.hostfiles.shell import Refusal, ShellValues, read_shell
@@ -46,10 +46,7 @@ def refused(refusals: list[Refusal]) -> str:
 
 def host_lines(old: bytes) -> bytes:
     """A shared file's own lines: the block of an earlier run removed."""
-    from xenmig.writer import merge_block
-
-    merged = merge_block(old, None, owned=False)
-    return merged if isinstance(merged, bytes) else old
+    return without_block(old)
 
 
 def host_values(old: bytes) -> ShellValues:

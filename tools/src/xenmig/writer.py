@@ -25,18 +25,21 @@ import contextlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from xenmig.blocks import (
     BEGIN,
-    END,
+    EDITED,
+    FOREIGN,
     MAKE_CONF_FILE,
     MANAGED_FILE,
+    NO_END,
+    Conflict,
     block_body,
-    digest,
     grouped,
+    merge_block,
     render_block,
 )
 from xenmig.contributions import (
@@ -74,12 +77,8 @@ TARGETS = (*PACKAGE_TARGETS, ENV_NO_SSP, ENV_NO_COLLISION_PROTECT, MAKE_CONF,
            RC_CONF, GRUB_LEGACY_CONF, XEN_EFI_CFG)
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
-_BEGIN_RE = re.compile(r"^# BEGIN xenmig ([0-9a-f]{16}):")
 _OWNER_RE = re.compile(rb"^# BEGIN xenmig [0-9a-f]{16}: managed by xenmig for host (\S+) \(",
                        re.MULTILINE)
-# Fault injection for the crash tests: kill this process at the N-th write
-# step (see _checkpoint); unset in normal use.
-_FAULT_ENV = "XENMIG_FAULT_AT"
 
 
 class ManagedBlockEdited(Finding):
@@ -142,9 +141,6 @@ class LeftoverTempFile(Finding):
 
 
 # What prevents merging xenmig's block into a file, and the finding for it.
-NO_END = "managed block without its end line"
-EDITED = "managed block edited by hand"
-FOREIGN = "file has xenmig's name but no xenmig block"
 CONFLICTS: dict[str, type[Finding]] = {
     NO_END: ManagedBlockEdited, EDITED: ManagedBlockEdited, FOREIGN: ForeignFile,
 }
@@ -181,56 +177,6 @@ class FileChange:
         return "".join(difflib.unified_diff(
             lines(self.old), lines(self.new), f"a/{self.display}", f"b/{self.display}"
         ))
-
-
-def _decode(data: bytes) -> str:
-    return data.decode("utf-8", "surrogateescape")
-
-
-def _encode(text: str) -> bytes:
-    return text.encode("utf-8", "surrogateescape")
-
-
-def _find_block(lines: list[str]) -> tuple[int, int] | None:
-    start = next((i for i, line in enumerate(lines) if line.startswith(BEGIN)), None)
-    if start is None:
-        return None
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip("\r\n") == END), None)
-    return None if end is None else (start, end)
-
-
-def merge_block(old: bytes | None, block: str | None, owned: bool,
-                at_end: bool = False) -> bytes | str | None:
-    """New content of a file given its old content and xenmig's block (a
-    new block goes at the top, or at the end with ``at_end``).
-
-    Returns the new bytes (None: remove the file), or a string naming the
-    problem that prevents the merge.
-    """
-    if old is None:
-        return None if block is None else _encode(block)
-    lines = _decode(old).splitlines(keepends=True)
-    found = _find_block(lines)
-    if found is None:
-        if lines and any(line.startswith(BEGIN) for line in lines):
-            return NO_END
-        if owned:
-            return FOREIGN
-        if block is None:
-            return old
-        if at_end:
-            return old + (b"" if not old or old.endswith(b"\n") else b"\n") + _encode(block)
-        return _encode(block) + old
-    start, end = found
-    match = _BEGIN_RE.match(lines[start])
-    body = "".join(lines[start + 1 : end])
-    if match is None or match[1] != digest(body):
-        return EDITED
-    rest = lines[:start] + ([block] if block is not None else []) + lines[end + 1 :]
-    text = "".join(rest)
-    if owned and not text.strip():
-        return None
-    return _encode(text)
 
 
 def _location(host: HostRoot, target: str) -> tuple[Path | None, bool, str | None]:
@@ -458,10 +404,12 @@ def plan_blocks(
                 host_name, f"xenmig's block here is host {owner[1].decode('utf-8', 'replace')}"
                 f"'s, not {host_name}'s; left alone", str(path)))
             continue
-        new = merge_block(old, block, owned, at_end=target in END_BLOCK_FILES)
-        if isinstance(new, str):
-            findings.append(CONFLICTS[new](host_name, f"{new}; left alone", str(path)))
+        merged = merge_block(old, block, owned, at_end=target in END_BLOCK_FILES)
+        if isinstance(merged, Conflict):
+            findings.append(CONFLICTS[merged.problem](host_name, f"{merged.problem}; left alone",
+                                                      str(path)))
             continue
+        new = merged.content
         if old is None and new is None:
             continue
         if new is None and target in stale and is_guest_config(target):
@@ -477,18 +425,11 @@ def plan_blocks(
     return changes + link_changes, findings + link_findings
 
 
-_steps = 0
+Checkpoint = Callable[[], None]
 
 
-def _checkpoint() -> None:
-    """Crash-test hook: SIGKILL ourselves at the step named by XENMIG_FAULT_AT."""
-    global _steps
-    target = os.environ.get(_FAULT_ENV)
-    if target is None:
-        return
-    _steps += 1
-    if _steps == int(target):
-        os.kill(os.getpid(), 9)
+def _no_checkpoint() -> None:
+    """Between two steps of a write, in normal use: nothing."""
 
 
 class _Directories:
@@ -518,7 +459,8 @@ def _temp_name(name: str) -> str:
     return f"{TEMP_PREFIX}{name}.{os.getpid()}{TEMP_SUFFIX}"
 
 
-def _write_atomically(dirfd: int, name: str, data: bytes, fsync: bool) -> None:
+def _write_atomically(dirfd: int, name: str, data: bytes, fsync: bool,
+                      checkpoint: Checkpoint) -> None:
     try:
         st: os.stat_result | None = os.stat(name, dir_fd=dirfd, follow_symlinks=False)
     except FileNotFoundError:
@@ -531,12 +473,12 @@ def _write_atomically(dirfd: int, name: str, data: bytes, fsync: bool) -> None:
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
                  0o600, dir_fd=dirfd)
     try:
-        _checkpoint()
+        checkpoint()
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
             view = view[written:]
-            _checkpoint()
+            checkpoint()
         if st is not None:
             os.fchmod(fd, stat.S_IMODE(st.st_mode))
             if os.geteuid() == 0:
@@ -551,21 +493,22 @@ def _write_atomically(dirfd: int, name: str, data: bytes, fsync: bool) -> None:
             os.unlink(temp, dir_fd=dirfd)
         raise
     os.close(fd)
-    _checkpoint()
+    checkpoint()
     os.replace(temp, name, src_dir_fd=dirfd, dst_dir_fd=dirfd)
-    _checkpoint()
+    checkpoint()
     if fsync:
         os.fsync(dirfd)
 
 
-def _link_atomically(dirfd: int, name: str, target: str, fsync: bool) -> None:
+def _link_atomically(dirfd: int, name: str, target: str, fsync: bool,
+                     checkpoint: Checkpoint) -> None:
     temp = _temp_name(name)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(temp, dir_fd=dirfd)
     os.symlink(target, temp, dir_fd=dirfd)
-    _checkpoint()
+    checkpoint()
     os.replace(temp, name, src_dir_fd=dirfd, dst_dir_fd=dirfd)
-    _checkpoint()
+    checkpoint()
     if fsync:
         os.fsync(dirfd)
 
@@ -578,7 +521,8 @@ def _create_in_place(dirfd: int, name: str, data: bytes) -> None:
         handle.write(data)
 
 
-def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> None:
+def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True,
+          checkpoint: Checkpoint = _no_checkpoint) -> None:
     """Carry the changes out (and remove temps of interrupted runs).
 
     Each file is replaced atomically, within its directory's descriptor
@@ -586,7 +530,8 @@ def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> N
     written, the error names it, the files before it are new and the ones
     after it old.  Without ``fsync`` (a staging tree, synced once by the
     caller), a file that does not exist yet is created in place, without
-    a temp file.
+    a temp file.  ``checkpoint`` is called between the steps (the crash
+    tests kill the process there).
     """
     host = HostRoot.of(root)
     pending = [c for c in changes if c.status != "identical"]
@@ -612,17 +557,17 @@ def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True) -> N
             try:
                 dirfd = dirs.fd(change.path.parent)
                 if change.link and change.new is not None:
-                    _link_atomically(dirfd, name, change.new.decode(), fsync)
+                    _link_atomically(dirfd, name, change.new.decode(), fsync, checkpoint)
                 elif change.new is None:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(name, dir_fd=dirfd)
-                    _checkpoint()
+                    checkpoint()
                     if fsync:
                         os.fsync(dirfd)
                 elif change.old is None and not fsync:
                     _create_in_place(dirfd, name, change.new)
                 else:
-                    _write_atomically(dirfd, name, change.new, fsync)
+                    _write_atomically(dirfd, name, change.new, fsync, checkpoint)
             except HostPathError as error:
                 raise XenmigError(f"{change.path}: {error.why}") from error
             except OSError as error:

@@ -11,6 +11,9 @@ itself): one apply at a time per root.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,5 +60,21 @@ def _apply(args: argparse.Namespace, spec: HostSpec, repos: RepoSet) -> int:
     if args.check:
         return 1 if assessment.pending else 0
     if not args.dry_run:
-        write(assessment.changes, args.root)
+        write(assessment.changes, args.root, checkpoint=crash_test_checkpoint())
     return 0
+
+
+def crash_test_checkpoint() -> Callable[[], None]:
+    """The crash tests' hook (tests/writer/test_crash.py): with
+    XENMIG_FAULT_AT=N, the process kills itself at the N-th step of the
+    write.  Read once here; the writer only calls what it is given."""
+    at = os.environ.get("XENMIG_FAULT_AT")
+    if at is None:
+        return lambda: None
+    steps = iter(range(1, int(at) + 1))
+
+    def checkpoint() -> None:
+        if next(steps, None) == int(at):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return checkpoint

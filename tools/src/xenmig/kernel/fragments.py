@@ -194,8 +194,3 @@ def generic_spec() -> HostSpec:
 def generic_text(role: str) -> str:
     """The host-independent fragment: reasons and lines, no managed block."""
     return block_body(contributions(generic_spec(), role, role))
-
-
-def fragment_lines(spec: HostSpec, role: str) -> list[str]:
-    """Every option line of the fragment (no comments), in order."""
-    return [format_line(*line) for group in groups(spec, role) for line in group.lines]

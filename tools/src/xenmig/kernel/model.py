@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xenmig.cache import cache_dir
+from xenmig.cache import cache_dir, store
 from xenmig.errors import ToolError, UserError
 
 FORMAT = 1
@@ -280,11 +280,5 @@ def _load_model(tree: Path, arch: str) -> SymbolModel:
         "symbols": {n: [s.type, s.prompt, s.choice, s.dep, s.rev, s.where]
                     for n, s in symbols.items()},
     }
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(data, separators=(",", ":")))
-        os.replace(temp, cached)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    store(cached, json.dumps(data, separators=(",", ":")).encode())
     return SymbolModel(tree, arch, version, symbols)

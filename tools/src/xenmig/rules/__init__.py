@@ -8,14 +8,12 @@ that ask portage's resolver with the contributions made so far.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from xenmig.contributions import Contribution, Link
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, has_errors
 from xenmig.rules.context import Context
-
-Rule = Callable[[Context], Iterator[Finding | Contribution | Link]]
 
 
 @dataclass
@@ -27,7 +25,7 @@ class Evaluation:
     @property
     def blocked(self) -> bool:
         """True when the host cannot be migrated in place (error findings)."""
-        return any(f.level is Level.ERROR for f in self.findings)
+        return has_errors(self.findings)
 
     _seen: set[Contribution | Link] = field(default_factory=set)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xenmig.answers import Answers, ViewInputs
-from xenmig.blocks import MANAGED_FILE
+from xenmig.blocks import MANAGED_FILE, Merged, merge_block
 from xenmig.contributions import MAKE_CONF, PACKAGE_TARGETS, Contribution
 from xenmig.hostfs import HostPathError, HostRoot, NotRegular
 from xenmig.portage_view import MakeConf, Resolution
@@ -191,10 +191,8 @@ def _without_block(data: bytes) -> bytes:
     a new block goes) marked by one line: two files with equal results get
     equal new content once the block is written (a block edited by hand is
     kept as it is, and so is the file)."""
-    from xenmig.writer import merge_block
-
     merged = merge_block(data, "# xenmig block\n", owned=False)
-    return merged if isinstance(merged, bytes) else data
+    return merged.content or b"" if isinstance(merged, Merged) else data
 
 
 def _read_tolerantly(host: HostRoot, name: str,
