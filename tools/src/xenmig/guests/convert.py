@@ -37,6 +37,7 @@ from pathlib import Path
 
 from xenmig.errors import UserError
 from xenmig.guests.console import OSES, console_args, inittab_line, is_console_arg
+from xenmig.guests.xlcfg import xl_setting
 from xenmig.guests.xmread import Value, XmConfig
 
 # Keys xl(1) reads with the same meaning as xm (xl.cfg(5)).
@@ -74,24 +75,8 @@ class Converted:
     def text(self) -> str:
         out = [f"# xl configuration converted by xenmig from {self.source} (xm)"]
         out += [f"# note: {note}" for note in self.notes]
-        out += [f"{key} = {_xl_value(value, key)}" for key, value in self.values.items()]
+        out += [xl_setting(key, value) for key, value in self.values.items()]
         return "\n".join(out) + "\n"
-
-
-def _xl_value(value: Value, key: str) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str):
-        if '"' not in value:
-            return f'"{value}"'
-        if "'" not in value:
-            return f"'{value}'"
-        raise UserError(f"{key}: a value with both quote characters cannot be written for xl")
-    if isinstance(value, list):
-        return "[ " + ", ".join(_xl_value(v, key) for v in value) + " ]"
-    raise UserError(f"{key}: no xl form for {value!r}")
 
 
 def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None) -> Converted:

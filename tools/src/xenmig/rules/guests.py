@@ -31,6 +31,7 @@ from xenmig.contributions import (
 )
 from xenmig.findings import Finding, Level
 from xenmig.guests.console import console_args, inittab_line
+from xenmig.guests.xlcfg import xl_setting
 from xenmig.rules.context import Context
 from xenmig.spec.model import DomuSection
 
@@ -56,49 +57,41 @@ _GETTY_WHY = {
 }
 
 
-def _quoted(text: str) -> str:
-    return f'"{text}"'
-
-
-def _list(items: list[str]) -> str:
-    return "[ " + ", ".join(_quoted(i) for i in items) + " ]"
-
-
 def xl_lines(domu: DomuSection) -> list[tuple[str, str]]:
     """The lines of the guest's xl configuration, each with its reason."""
     why_guest = f"the guest {domu.name}: {domu.type.upper()}, memory in MiB, vCPUs"
-    lines = [(why_guest, f"name = {_quoted(domu.name)}"),
-             (why_guest, f"type = {_quoted(domu.type)}"),
+    lines = [(why_guest, xl_setting("name", domu.name)),
+             (why_guest, xl_setting("type", domu.type)),
              (why_guest, f"memory = {domu.memory}"),
              (why_guest, f"vcpus = {domu.vcpus}")]
     args = [*domu.args, *console_args(domu.os)]
     console = f"console for a {domu.os} kernel: {' '.join(console_args(domu.os))}"
     if domu.kernel:
         why = "a direct kernel from dom0"
-        lines.append((why, f"kernel = {_quoted(domu.kernel)}"))
+        lines.append((why, xl_setting("kernel", domu.kernel)))
         if domu.ramdisk:
-            lines.append((why, f"ramdisk = {_quoted(domu.ramdisk)}"))
-        lines.append((f"kernel arguments; {console}", f"extra = {_quoted(' '.join(args))}"))
+            lines.append((why, xl_setting("ramdisk", domu.ramdisk)))
+        lines.append((f"kernel arguments; {console}", xl_setting("extra", " ".join(args))))
     elif domu.type == "pv":
         lines.append(("pygrub boots the kernel named in the guest's own grub configuration",
                       'bootloader = "pygrub"'))
         lines.append((f"pygrub appends this to the guest's kernel line; {console}",
-                      f"extra = {_quoted(' '.join(args))}"))
+                      xl_setting("extra", " ".join(args))))
     elif domu.type == "pvh":
         lines.append(("GRUB's xen_pvh image boots the guest's own grub.cfg (the console "
                       "goes on the guest's kernel line: console=hvc0)",
-                      f"kernel = {_quoted(PVH_GRUB)}"))
+                      xl_setting("kernel", PVH_GRUB)))
     else:
         lines.append(("HVM: xl console reads the emulated serial port (console=ttyS0 in "
                       "the guest)", 'serial = "pty"'))
     if domu.bridges:
         lines.append(("vifs on the host's bridges; MACs derived from the guest's name, "
                       "the same on every host",
-                      "vif = " + _list([f"mac={mac},bridge={bridge}"
-                                        for mac, bridge in zip(domu.macs, domu.bridges,
-                                                               strict=True)])))
+                      xl_setting("vif", [f"mac={mac},bridge={bridge}"
+                                         for mac, bridge in zip(domu.macs, domu.bridges,
+                                                                strict=True)])))
     if domu.disks:
-        lines.append(("disks (xl-disk-configuration(5))", "disk = " + _list(list(domu.disks))))
+        lines.append(("disks (xl-disk-configuration(5))", xl_setting("disk", list(domu.disks))))
     return lines
 
 

@@ -1,0 +1,30 @@
+"""Values in xl's configuration syntax (xl.cfg(5)): the one writer of xl
+files' values, for the guests xenmig renders and the configs it converts."""
+
+from __future__ import annotations
+
+from xenmig.errors import UserError
+
+
+def xl_value(value: object, key: str) -> str:
+    """``value`` as xl reads it: numbers bare, booleans 1/0, strings quoted
+    (double quotes, single ones when the string holds a double quote),
+    lists in brackets.  ``key`` names the setting in an error."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        if '"' not in value:
+            return f'"{value}"'
+        if "'" not in value:
+            return f"'{value}'"
+        raise UserError(f"{key}: a value with both quote characters cannot be written for xl")
+    if isinstance(value, list):
+        return "[ " + ", ".join(xl_value(v, key) for v in value) + " ]"
+    raise UserError(f"{key}: no xl form for {value!r}")
+
+
+def xl_setting(key: str, value: object) -> str:
+    """One line of an xl file: ``key = value``."""
+    return f"{key} = {xl_value(value, key)}"
