@@ -15,7 +15,6 @@ root keeps fsync + rename per file).
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
 import time
 import traceback
@@ -30,7 +29,7 @@ from xenmig.findings import Level
 from xenmig.host import assess
 from xenmig.repos import RepoSet
 from xenmig.spec import HostSpec
-from xenmig.writer import write
+from xenmig.writer import sync_tree, write
 
 RENDERED, BLOCKED, FAILED = "rendered", "blocked", "failed"
 
@@ -103,22 +102,6 @@ def render_host(spec: HostSpec, repos: RepoSet, answers: Answers, out: Path) -> 
     except Exception as error:  # one broken host does not stop the fleet
         return HostResult(spec.name, str(spec.path), FAILED,
                           error=f"{type(error).__name__}: {error}")
-
-
-def sync_tree(directory: Path) -> None:
-    """Flush the file system holding ``directory`` (syncfs(2): not every
-    file system of the machine, as sync(2) would)."""
-    import ctypes
-
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.syncfs(fd) != 0:
-            os.sync()
-    except (OSError, AttributeError):
-        os.sync()
-    finally:
-        os.close(fd)
 
 
 def signature(spec: HostSpec) -> tuple[Any, ...]:

@@ -16,9 +16,8 @@ from typing import Any
 from xenmig.answers import Answers
 from xenmig.cli.common import add_config_root, load_specs, print_findings, repositories
 from xenmig.findings import Level
-from xenmig.fleet import sync_tree
 from xenmig.host import assess
-from xenmig.writer import report, write
+from xenmig.writer import report, sync_tree, write
 
 
 def add_parser(sub: Any) -> None:

@@ -325,7 +325,7 @@ def unknown_driver(spec: HostSpec, module: str, consequence: str = "") -> Storag
     option (``consequence``: what that means where it is reported)."""
     return StorageDriverUnknown(
         spec.name, f"{module}: no Kconfig option known{consequence} "
-        f"(known: {', '.join(DRIVERS)})", str(spec.path), "[host] storage")
+        f"(known: {', '.join(DRIVERS)})", *spec.location("host", "storage"))
 
 
 def _storage(config: KernelConfig, spec: HostSpec, finding: Emit) -> Iterator[Finding]:

@@ -45,18 +45,18 @@ def check_arch(ctx: Context) -> Iterator[Finding]:
             ctx.host,
             "32-bit dom0: app-emulation/xen is -x86 and Linux >= 5.9 has no 32-bit PV; "
             "reinstall the host as amd64",
-            str(spec.path), "[host] arch",
+            *spec.location("host", "arch"),
         )
         return
     installed = ctx.make_conf.values.get("CHOST")
     if spec.portage.chost and installed and installed != spec.portage.chost:
         yield ChostMismatch(
             ctx.host, f"spec says {spec.portage.chost}, {ctx.make_conf_path} says {installed}",
-            str(spec.path), "[portage] chost",
+            *spec.location("portage", "chost"),
         )
     chost = spec.portage.chost or installed
     if chost and not chost.startswith("x86_64-"):
-        where = (str(spec.path), "[portage] chost") if spec.portage.chost else (
+        where = spec.location("portage", "chost") if spec.portage.chost else (
             ctx.make_conf_path, "CHOST")
         yield UserlandNotAmd64(
             ctx.host, f"CHOST {chost} is not x86_64: the userland is not amd64; reinstall as amd64",

@@ -52,7 +52,7 @@ def no_ssp_env(ctx: Context) -> Iterator[Finding | Contribution]:
         if portage.no_ssp:
             yield NoSspWithoutSspFlags(
                 ctx.host, "no stack-protector flag in CFLAGS/CXXFLAGS; nothing to filter",
-                str(ctx.spec.path), "[portage] no_ssp",
+                *ctx.spec.location("portage", "no_ssp"),
             )
         return
     why = "CFLAGS/CXXFLAGS of the host without stack protection"
@@ -66,5 +66,5 @@ def no_ssp_env(ctx: Context) -> Iterator[Finding | Contribution]:
         ctx.host,
         "sys-libs/glibc filters -fstack-protector* itself (USE=ssp); its package.env entry "
         "is belt-and-braces",
-        str(ctx.spec.path), "[portage] cflags",
+        *ctx.spec.location("portage", "cflags"),
     )

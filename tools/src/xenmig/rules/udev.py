@@ -80,7 +80,7 @@ def newest_release_for(kernel: Version) -> int | None:
 
 def check_kernel(ctx: Context) -> Iterator[Finding]:
     kernel = ctx.spec.host.kernel
-    where = (str(ctx.spec.path), "[host] kernel")
+    where = ctx.spec.location("host", "kernel")
     if kernel < GLIBC_MIN_KERNEL:
         yield KernelTooOldForGlibc(
             ctx.host, f"dom0 kernel {kernel} < 3.2: no current glibc runs on it; reinstall", *where
@@ -113,12 +113,12 @@ def pin_udev(ctx: Context) -> Iterator[Finding | Contribution]:
             ctx.host,
             f"with {mask} masked for kernel {kernel}, no installable virtual/udev provider "
             "is left; reinstall with a newer kernel",
-            str(ctx.spec.path), "[host] kernel",
+            *ctx.spec.location("host", "kernel"),
         )
         return
     yield from pin
     _, version = depstring.split_pf(provider.split("::")[0].split("/")[1])
     yield UdevPinned(
         ctx.host, f"kernel {kernel}: {mask} masked, udev from {PROVIDER}-{version}",
-        str(ctx.spec.path), "[host] kernel",
+        *ctx.spec.location("host", "kernel"),
     )

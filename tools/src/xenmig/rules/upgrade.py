@@ -37,5 +37,5 @@ def collision_protect(ctx: Context) -> Iterator[Finding | Contribution]:
         ctx.host,
         "collision-protect is off for app-emulation/xen and xen-tools only; remove that "
         "once the upgrade is done (drop from_xen from the spec and apply)",
-        str(ctx.spec.path), "[host] from_xen",
+        *ctx.spec.location("host", "from_xen"),
     )

@@ -76,7 +76,7 @@ def _closure(enabled: set[str], required_use: str) -> set[str]:
 
 def route_flags(ctx: Context) -> Iterator[Finding | Contribution]:
     spec = ctx.spec
-    where = (str(spec.path), "[portage] use")
+    where = spec.location("portage", "use")
     iuse: dict[str, set[str]] = {}
     required: dict[str, str] = {}
     for cp in ROUTED_PACKAGES:

@@ -41,7 +41,7 @@ def pin_series(ctx: Context) -> Iterator[Finding | Contribution]:
         available = ", ".join(sorted({v.series() for v in versions})) or "none"
         yield XenSeriesUnavailable(
             ctx.host, f"no {XEN} {series}.x in the repositories (available: {available})",
-            str(ctx.spec.path), "[host] xen",
+            *ctx.spec.location("host", "xen"),
         )
         return
     newer = sorted({v for v in versions if v > Version(series)})
@@ -53,5 +53,5 @@ def pin_series(ctx: Context) -> Iterator[Finding | Contribution]:
         yield Contribution("package.mask", f">={cp}-{first}_alpha", why)
     yield XenSeriesPinned(
         ctx.host, f"{XEN} and xen-tools >= {first} masked (target {series})",
-        str(ctx.spec.path), "[host] xen",
+        *ctx.spec.location("host", "xen"),
     )

@@ -137,6 +137,11 @@ class HostSpec:
     def name(self) -> str:
         return self.host.name
 
+    def location(self, section: str, key: str) -> tuple[str, str]:
+        """(file, key) of a setting, as findings name them:
+        (``hosts/xen01.toml``, ``[portage] cflags``)."""
+        return str(self.path), f"[{section}] {key}"
+
     def where(self, section: str, key: str | None = None) -> str:
         """``hosts/xen01.toml: [portage] cflags`` for messages."""
         return f"{self.path}: [{section}]" + (f" {key}" if key else "")
