@@ -181,13 +181,15 @@ def fragment_text(spec: HostSpec, role: str) -> str:
 def generic_spec() -> HostSpec:
     """An amd64 host without storage drivers or options: the fragments of
     sys-kernel/xen-sources (kernel/configs/xen-dom0.config, xen-domu.config)."""
-    from xenmig.spec.model import HostSection, KernelSection, PortageSection
+    from xenmig.spec.model import BootSection, HostSection, KernelSection, PortageSection
+    from xenmig.spec.settings import defaults
 
     return HostSpec(
         Path("generic"),
         HostSection("generic", "amd64", Version("4.20"), TARGET_KERNEL, None, ()),
-        PortageSection(None, None, None, (), ()),
-        KernelSection(domu_monolithic=False, hvm_guests=False),
+        PortageSection(**defaults("portage")),
+        KernelSection(**defaults("kernel")),
+        BootSection(**defaults("boot")),
     )
 
 

@@ -71,10 +71,10 @@ class BootSection:
     dom0_mem: str | None
     dom0_max_vcpus: int | None
     serial: bool
-    loader: str = "grub2"
-    firmware: str = "bios"
-    efi_kernel: str = "vmlinuz"
-    efi_ramdisk: str | None = None
+    loader: str
+    firmware: str
+    efi_kernel: str
+    efi_ramdisk: str | None
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ class HostSpec:
     host: HostSection
     portage: PortageSection
     kernel: KernelSection
-    boot: BootSection = BootSection(None, None, True)
+    boot: BootSection
     bridge: tuple[BridgeSection, ...] = ()
     domu: tuple[DomuSection, ...] = ()
 

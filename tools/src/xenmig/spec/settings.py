@@ -358,3 +358,12 @@ SETTINGS: tuple[Setting, ...] = (
 SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
 # Sections written as arrays of tables ([[bridge]]): any number of items.
 ARRAY_SECTIONS = ("bridge", "domu")
+
+
+def defaults(section: str) -> dict[str, Any]:
+    """The default of every setting of ``section`` (the table is the one
+    place defaults are written)."""
+    values = {s.key: s.default for s in SETTINGS if s.section == section}
+    if any(v is REQUIRED for v in values.values()):
+        raise ValueError(f"[{section}] has required settings: no defaults for it")
+    return values
