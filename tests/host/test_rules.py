@@ -148,12 +148,13 @@ def test_missing_keywords_are_errors_never_double_star(tmp_path: Path) -> None:
     class Ctx:
         host, arch = "t1", "amd64"
 
-        def resolve(self, atoms: tuple[str, ...]) -> Resolution:
+        def resolve(self, atoms: tuple[str, ...],
+                    contributions: tuple[Contribution, ...] = ()) -> Resolution:
             return Resolution(False, (), keyword_changes=(
                 "=app-emulation/xen-4.20.3 **", "=app-emulation/xen-tools-4.20.3 ~amd64",
             ))
 
-    results = list(keywords.accept_keywords(Ctx()))  # type: ignore[arg-type]
+    results = list(keywords.accept_keywords(Ctx(), ()))  # type: ignore[arg-type]
     written = [r.line for r in results if isinstance(r, Contribution)]
     assert written == ["=app-emulation/xen-tools-4.20.3 ~amd64"]
     missing = [r for r in results if isinstance(r, keywords.KeywordMissing)]

@@ -86,9 +86,7 @@ def evaluate(ctx: Context) -> Evaluation:
     evaluation.take(boot.xen_efi(ctx))
     evaluation.take(boot.xl_conf(ctx))
     evaluation.take(guests.domus(ctx))
-    ctx.contributions = tuple(evaluation.contributions)
-    evaluation.take(keywords.accept_keywords(ctx))
-    ctx.contributions = tuple(evaluation.contributions)
-    evaluation.take(keywords.verify(ctx))
+    evaluation.take(keywords.accept_keywords(ctx, tuple(evaluation.contributions)))
+    evaluation.take(keywords.verify(ctx, tuple(evaluation.contributions)))
     evaluation.take(makeconf.refused_host_files(ctx))
     return evaluation

@@ -1,6 +1,6 @@
 """What a rule may look at: the spec, the repositories (through a portage
-view), the host's own portage configuration when a root is given, and the
-contributions made by earlier rules."""
+view) and the host's own portage configuration when a root is given.  The
+contributions of earlier rules are passed to the rules that need them."""
 
 from __future__ import annotations
 
@@ -44,7 +44,6 @@ class Context:
     # The host's root (``apply --root``); None when only the spec is evaluated.
     root: Path | None = None
     make_conf: MakeConf = field(default_factory=lambda: MakeConf({}, ()))
-    contributions: tuple[Contribution, ...] = ()
     _inputs: dict[tuple[tuple[Contribution, ...], bool], ViewInputs] = field(
         default_factory=dict
     )
@@ -111,28 +110,29 @@ class Context:
         return self.answers.metadata(atom, keys, self.profile)
 
     def resolve(
-        self, atoms: tuple[str, ...], extra: tuple[Contribution, ...] = (), *,
+        self, atoms: tuple[str, ...], contributions: tuple[Contribution, ...] = (), *,
         host_config: bool = True,
     ) -> Resolution:
         """Portage's resolution of ``atoms`` on the evaluation configuration
-        :meth:`view_inputs` (``extra``, ``host_config``).  Hosts with equal
-        inputs share the answer (see :mod:`xenmig.answers`)."""
-        return self.answers.resolve(self.view_inputs(extra, host_config=host_config), atoms)
+        :meth:`view_inputs` (``contributions``, ``host_config``).  Hosts with
+        equal inputs share the answer (see :mod:`xenmig.answers`)."""
+        return self.answers.resolve(self.view_inputs(contributions, host_config=host_config),
+                                    atoms)
 
     def view_inputs(
-        self, extra: tuple[Contribution, ...] = (), *, host_config: bool = True
+        self, contributions: tuple[Contribution, ...] = (), *, host_config: bool = True
     ) -> ViewInputs:
         """The evaluation configuration: the host's own package.* files
-        (when a root is given, unless ``host_config`` is false) with the
-        contributions so far (and ``extra``) merged in exactly as ``apply``
-        would write them, and the host's make.conf settings that change
-        the resolver's decisions."""
+        (when a root is given, unless ``host_config`` is false) with
+        ``contributions`` merged in exactly as ``apply`` would write them,
+        and the host's make.conf settings that change the resolver's
+        decisions."""
         from xenmig.writer import plan_writes
 
         # make.conf and files outside etc/portage (kernel fragments, boot
         # and network files) do not change what the resolver decides.
         wanted = tuple(
-            c for c in self.contributions + extra
+            c for c in contributions
             if c.target != MAKE_CONF and not c.target.startswith("/")
         )
         key = (wanted, host_config)

@@ -65,8 +65,11 @@ def summary(problems: str, limit: int = 12) -> str:
     return " / ".join(lines[-limit:])
 
 
-def accept_keywords(ctx: Context) -> Iterator[Finding | Contribution]:
-    resolution = ctx.resolve((META,))
+def accept_keywords(ctx: Context, contributions: tuple[Contribution, ...]
+                    ) -> Iterator[Finding | Contribution]:
+    """The USE and keyword changes portage's resolver still needs with
+    ``contributions`` (every earlier rule's) in place."""
+    resolution = ctx.resolve((META,), contributions)
     for change in resolution.use_changes:
         atom, flags = change.split(" ", 1)
         line = f"{depstring.atom_cp(atom)} {flags}"
@@ -81,11 +84,12 @@ def accept_keywords(ctx: Context) -> Iterator[Finding | Contribution]:
         yield TestingKeywordNeeded(ctx.host, f"{atom[1:]}: {keyword}")
 
 
-def verify(ctx: Context) -> Iterator[Finding]:
-    resolution = ctx.resolve((META,))
+def verify(ctx: Context, contributions: tuple[Contribution, ...]) -> Iterator[Finding]:
+    """Whether the migration set resolves with every contribution in place."""
+    resolution = ctx.resolve((META,), contributions)
     if resolution.success:
         return
-    if ctx.root is not None and ctx.resolve((META,), host_config=False).success:
+    if ctx.root is not None and ctx.resolve((META,), contributions, host_config=False).success:
         if resolution.changes:
             why = (f"it still needs {'; '.join(resolution.changes)}, which the host's own "
                    "files (read after xenmig's) override")
