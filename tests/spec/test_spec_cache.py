@@ -15,7 +15,7 @@ from xenmig.spec import load_spec
 
 def cached() -> set[Path]:
     base = cache_dir() / "specs"
-    return set(base.rglob("*.pickle")) if base.is_dir() else set()
+    return set(base.rglob("*.json")) if base.is_dir() else set()
 
 
 def test_a_spec_is_parsed_once_per_content(tmp_path: Path) -> None:
@@ -41,3 +41,15 @@ def test_errors_are_never_cached(tmp_path: Path) -> None:
         with pytest.raises(UserError, match="nosuchkey"):
             load_spec(path)
     assert cached() == before
+
+
+def test_the_cache_holds_data_that_gives_the_same_spec() -> None:
+    """JSON data naming only the spec's own classes, never pickled code."""
+    import json
+
+    from tests.support.gentoo import REPO_ROOT
+    from xenmig.spec.load import _decode, _encode, _load
+
+    for path in sorted((REPO_ROOT / "examples/fleet").glob("*.toml")):
+        spec = _load(path, path.read_bytes())
+        assert _decode(json.loads(json.dumps(_encode(spec)))) == spec

@@ -3,8 +3,9 @@ naming the file and the key."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import pickle
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from xenmig.spec.model import (
     HostSpec,
     KernelSection,
     PortageSection,
+    Version,
 )
 from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
 
@@ -146,20 +148,49 @@ def check_fleet(specs: list[HostSpec]) -> None:
 
 def load_spec(path: Path) -> HostSpec:
     """The spec in ``path``.  A spec parsed before from the same bytes at
-    the same path, by the same code, is taken from the cache (a fleet's
-    thousand TOML files cost a second to parse)."""
+    the same path, by the same code, is taken from the cache, stored as
+    JSON data (a fleet's thousand specs: 0.6 s to parse and check, 0.2 s
+    from the cache)."""
     data = _read_bytes(path)
     key = hashlib.sha256(code_identity() + str(path).encode() + b"\0" + data).hexdigest()
-    memo = cache_dir() / "specs" / key[:2] / f"{key}.pickle"
+    memo = cache_dir() / "specs" / key[:2] / f"{key}.json"
     try:
-        spec = pickle.loads(memo.read_bytes())
+        spec = _decode(json.loads(memo.read_bytes()))
         if isinstance(spec, HostSpec) and spec.path == path:
             return spec
-    except Exception:  # missing, torn or pickled by other code: parse again
-        pass
+    except (OSError, ValueError, TypeError, KeyError):
+        pass  # missing, torn or of another shape: parse again
     spec = _load(path, data)
-    store(memo, pickle.dumps(spec, pickle.HIGHEST_PROTOCOL))
+    store(memo, json.dumps(_encode(spec), separators=(",", ":")).encode())
     return spec
+
+
+# The classes a cached spec is made of: the only ones its data may name.
+_CLASSES = {cls.__name__: cls for cls in (
+    HostSpec, HostSection, PortageSection, KernelSection, BootSection, BridgeSection,
+    DomuSection, Version)}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Path):
+        return {"__path__": str(value)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"__type__": type(value).__name__,
+                **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_decode(v) for v in value)
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"__path__"}:
+        return Path(value["__path__"])
+    cls = _CLASSES[value["__type__"]]
+    return cls(**{k: _decode(v) for k, v in value.items() if k != "__type__"})
 
 
 def _load(path: Path, data: bytes) -> HostSpec:
