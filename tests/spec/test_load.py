@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import string
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.fleet import FLEET
+from tests.support.gentoo import REPO_ROOT
 from tests.support.specs import BASE, toml, write_spec
 from xenmig.errors import UserError
-from xenmig.spec import Version, load_spec
+from xenmig.spec import HostSpec, Version, load_spec
+from xenmig.spec.dump import dump
 from xenmig.spec.settings import SETTINGS
 
 FUZZ = settings(max_examples=300, deadline=None,
@@ -176,3 +179,61 @@ def test_injection_characters_are_rejected(
     path.write_text(toml(data), encoding="utf-8")
     with pytest.raises(UserError, match=where):
         load_spec(path)
+
+
+# -- the one spec writer: load(dump(spec)) == spec ---------------------------
+
+def _reloaded(spec: HostSpec, directory: Path) -> HostSpec:
+    path = directory / spec.path.name
+    path.write_text(dump(spec), encoding="utf-8")
+    return dataclasses.replace(load_spec(path), path=spec.path)
+
+
+def test_dump_gives_back_every_example_spec(tmp_path: Path) -> None:
+    for path in sorted((REPO_ROOT / "examples/fleet").glob("*.toml")):
+        spec = load_spec(path)
+        assert _reloaded(spec, tmp_path) == spec, path
+
+
+@FUZZ
+@given(documents)
+def test_dump_gives_back_every_spec_that_loads(
+    tmp_path_factory: pytest.TempPathFactory, data: dict[str, dict[str, Any]]
+) -> None:
+    text = _toml_or_none(data)
+    if text is None:
+        return
+    directory = tmp_path_factory.mktemp("dump")
+    path = directory / "spec.toml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        spec = load_spec(path)
+    except UserError:
+        return
+    assert _reloaded(spec, tmp_path_factory.mktemp("again")) == spec
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(["-O2", "-pipe", "-march=x86-64-v2", "-fstack-protector-all",
+                                 "-ggdb"]), max_size=4),
+       st.lists(st.sampled_from(["flask", "-xsm", "pygrub", "hvm"]), max_size=3),
+       st.sampled_from(["4.19", "4.20"]), st.booleans())
+def test_dump_gives_back_specs_with_guests_and_bridges(
+    tmp_path_factory: pytest.TempPathFactory, cflags: list[str], use: list[str], xen: str,
+    hvm: bool,
+) -> None:
+    directory = tmp_path_factory.mktemp("guests")
+    data: dict[str, Any] = {
+        "host": {"name": "g1", "arch": "amd64", "xen": xen, "kernel": "6.12"},
+        "portage": {"cflags": " ".join(cflags), "use": use} if cflags else {"use": use},
+        "kernel": {"hvm_guests": hvm},
+        "bridge": [{"name": "xenbr0", "ports": ["eth0"], "vlan": 20,
+                    "address": ["192.0.2.1/24"], "routes": ["default via 192.0.2.254"]}],
+        "domu": [{"name": "router", "type": "pv", "kernel": "/boot/domu/vmlinuz",
+                  "args": ["root=/dev/xvda1"], "bridges": ["xenbr0"],
+                  "disks": ["phy:/dev/vg0/router,xvda1,w"], "autostart": False}],
+    }
+    path = directory / "g1.toml"
+    path.write_text(toml(data), encoding="utf-8")
+    spec = load_spec(path)
+    assert _reloaded(spec, tmp_path_factory.mktemp("again")) == spec

@@ -5,24 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from xenmig.spec.dump import toml_string
+
 BASE: dict[str, dict[str, Any]] = {
     "host": {"name": "t1", "arch": "amd64", "xen": "4.20", "kernel": "6.12"},
     "portage": {},
 }
 
 
-def _char(c: str) -> str:
-    """One character in a TOML basic string."""
-    if c in '"\\':
-        return "\\" + c
-    if ord(c) < 0x20 or ord(c) == 0x7F or 0xD800 <= ord(c) <= 0xDFFF:
-        return f"\\u{ord(c):04x}"
-    return c
-
-
 def _value(value: Any) -> str:
     if isinstance(value, str):
-        return '"' + "".join(_char(c) for c in value) + '"'
+        return toml_string(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

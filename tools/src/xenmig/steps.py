@@ -19,7 +19,7 @@ from xenmig.kernel import check as kernel_check
 from xenmig.rules import arch, boot, guests, keywords, ssp, udev, upgrade, use, xen_series
 from xenmig.rules.context import DOM0_PROFILES
 from xenmig.spec import HostSpec, Version
-from xenmig.spec.settings import ARRAY_SECTIONS, SECTIONS, SETTINGS
+from xenmig.spec.dump import dump
 
 # The dom0 kernel series of a reinstalled host: the overlay's xen-sources
 # and the stable dist-kernel series.
@@ -90,38 +90,6 @@ def reinstall_spec(spec: HostSpec) -> HostSpec:
     )
     path = spec.path.with_name(f"{spec.path.stem}-amd64{spec.path.suffix}")
     return dataclasses.replace(spec, path=path, host=host, portage=portage)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Version):
-        return f'"{value}"'
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(value)
-
-
-def spec_toml(spec: HostSpec) -> str:
-    """``spec`` as host-spec TOML (the settings that differ from their
-    defaults; sections without any are left out)."""
-    out = []
-    for section in SECTIONS:
-        items = getattr(spec, section)
-        header = f"[[{section}]]" if section in ARRAY_SECTIONS else f"[{section}]"
-        for values in items if section in ARRAY_SECTIONS else (items,):
-            lines = [
-                f"{s.key} = {_toml_value(getattr(values, s.key))}"
-                for s in SETTINGS
-                if s.section == section and getattr(values, s.key) != s.default
-            ]
-            if lines:
-                out += [header, *lines, ""]
-    return "\n".join(out)
 
 
 def _names(findings: list[Finding], *classes: type[Finding]) -> tuple[str, ...]:
@@ -253,7 +221,7 @@ def plan_host(old: Assessment, reinstalled: Assessment | None) -> HostPlan:
         return HostPlan(old.spec.name, "in-place", tuple(in_place_steps(old)))
     return HostPlan(
         old.spec.name, "reinstall", tuple(reinstall_steps(old, reinstalled)),
-        spec_toml(reinstalled.spec),
+        dump(reinstalled.spec),
     )
 
 
