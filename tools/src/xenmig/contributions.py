@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The files of /etc/portage a contribution can target.  package.* targets
-# are a file or a directory on real hosts (the writer respects either);
-# env/... targets are files.
-PACKAGE_TARGETS = ("package.accept_keywords", "package.mask", "package.use", "package.env")
+# The files a contribution can target (how each is written: xenmig.targets).
+# In /etc/portage: package.* (a file or a directory on real hosts) and env/.
 ENV_NO_SSP = "env/xenmig-no-ssp.conf"
 ENV_NO_COLLISION_PROTECT = "env/xenmig-no-collision-protect.conf"
 # Kernel configuration fragments (paths from the root, not etc/portage):
@@ -29,8 +27,6 @@ RC_CONF = "/etc/rc.conf"
 # GRUB legacy's menu: xenmig's entries go at the end (a title line opens an
 # entry that runs to the next title, so nothing may follow them).
 GRUB_LEGACY_CONF = "/boot/grub/grub.conf"
-SHARED_FILES = (NET_CONF, GRUB_DEFAULTS, XL_CONF, RC_CONF, GRUB_LEGACY_CONF)
-END_BLOCK_FILES = (RC_CONF, GRUB_LEGACY_CONF)
 # xen.efi reads xen.cfg from its own directory; app-emulation/xen[uefi]
 # installs it to /boot/efi/gentoo (EFI_VENDOR=gentoo below /boot/efi).
 XEN_EFI_DIR = "/boot/efi/gentoo"
@@ -45,13 +41,6 @@ GUEST_FILES = "/etc/xenmig/guests"
 
 def guest_config(name: str) -> str:
     return f"{XEN_DIR}/{name}.cfg"
-
-
-def is_guest_config(target: str) -> bool:
-    """A target :func:`guest_config` names (targets the writer does not
-    know in advance)."""
-    parent, _, leaf = target.rpartition("/")
-    return parent == XEN_DIR and leaf.endswith(".cfg")
 
 
 def guest_file(name: str, leaf: str) -> str:

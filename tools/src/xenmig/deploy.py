@@ -20,23 +20,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from xenmig.blocks import BEGIN, MAKE_CONF_FILE, MANAGED_FILE, Merged, merge_block
-from xenmig.contributions import (
-    GRUB_DEFAULTS,
-    GRUB_LEGACY_CONF,
-    KERNEL_CONFIG_D,
-    KERNEL_FRAGMENTS,
-    MAKE_CONF,
-    NET_CONF,
-    PACKAGE_TARGETS,
-    RC_CONF,
-    XEN_EFI_CFG,
-    XENDOMAINS_AUTO,
-    XL_CONF,
-    Link,
-)
+from xenmig.contributions import MAKE_CONF, XENDOMAINS_AUTO, Link
 from xenmig.errors import UserError
 from xenmig.findings import Finding
-from xenmig.writer import TARGETS, FileChange, is_guest_target, plan_blocks
+from xenmig.targets import GUESTS, PACKAGE_TARGETS, is_guest_target, row
+from xenmig.writer import TARGETS, FileChange, plan_blocks
 
 ETC_PORTAGE = Path("etc/portage")
 
@@ -92,23 +80,6 @@ def plan_tree(tree: Path, root: Path, host: str) -> tuple[list[FileChange], list
 
 
 # What takes a changed file into effect, and what that costs on a running host.
-_WINDOW = {
-    NET_CONF: "bridges: restarting net.<bridge> re-creates it, which detaches the running "
-              "guests' vifs and can cut the connection that deploys this",
-    RC_CONF: "rc_hotplug: takes effect when OpenRC next starts the hotplugged services "
-             "(a reboot, or restarting them: the same bridge caveat)",
-    XL_CONF: "xl.conf: read by each xl command; guests keep their devices until restarted",
-    GRUB_DEFAULTS: "/etc/default/grub: run grub-mkconfig; Xen and dom0 arguments change at "
-                   "the next boot (a reboot shuts the guests down or saves them)",
-    GRUB_LEGACY_CONF: "grub.conf: the new entries are used at the next boot",
-    XEN_EFI_CFG: "xen.cfg: read by xen.efi at the next boot",
-    KERNEL_CONFIG_D: "kernel fragment: takes effect with the next kernel build and boot",
-}
-
-_GUESTS = ("guests: a running guest keeps its configuration until it is shut down and "
-           "created again; restarting xendomains shuts every guest down")
-
-
 def maintenance(changes: Iterable[FileChange]) -> list[str]:
     """For the changes, what must be done by hand to take them into effect
     and why it belongs in a maintenance window; xenmig restarts nothing."""
@@ -119,17 +90,10 @@ def maintenance(changes: Iterable[FileChange]) -> list[str]:
         target = change.target
         if change.link:
             if change.display.startswith(XENDOMAINS_AUTO.lstrip("/")):
-                notes["guests"] = _GUESTS
+                notes[GUESTS] = GUESTS
             else:
                 notes["links"] = ("init scripts and runlevel links: used at the next boot or "
                                   "the next rc-service start")
-        elif target in _WINDOW:
-            notes[target] = _WINDOW[target]
-        elif target in KERNEL_FRAGMENTS.values():
-            notes[KERNEL_CONFIG_D] = _WINDOW[KERNEL_CONFIG_D]
-        elif is_guest_target(target):
-            notes["guests"] = _GUESTS
-        elif not target.startswith("/"):
-            notes["portage"] = ("portage configuration: takes effect with the next emerge "
-                                "(emerge --ask --update --deep --newuse @world)")
+        elif (found := row(target)) is not None:
+            notes[found.applying] = found.applying  # each note once, in order
     return list(notes.values())

@@ -11,6 +11,7 @@ import xenmig
 from xenmig.errors import maint_module
 from xenmig.findings import REGISTRY, Finding
 from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
+from xenmig.targets import TABLE
 
 
 def all_finding_classes() -> list[type[Finding]]:
@@ -52,7 +53,12 @@ def host_spec_reference() -> str:
         loader=jinja2.PackageLoader("xenmig", "templates"), undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, autoescape=False,
     )
+    targets = [
+        (t.path if t.path.startswith("/") else f"/etc/portage/{t.path}", t.placement.value,
+         t.resolver_input, t.doc, t.applying)
+        for t in TABLE
+    ]
     page: str = environment.get_template("host-spec.md.j2").render(
-        sections=sections, findings=findings, default=_default
+        sections=sections, findings=findings, default=_default, targets=targets
     )
     return page

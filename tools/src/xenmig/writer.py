@@ -44,37 +44,29 @@ from xenmig.blocks import (
 )
 from xenmig.contributions import (
     DEFAULT_RUNLEVEL,
-    END_BLOCK_FILES,
-    ENV_NO_COLLISION_PROTECT,
-    ENV_NO_SSP,
-    GRUB_DEFAULTS,
-    GRUB_LEGACY_CONF,
     GUEST_FILES,
     INIT_D,
-    KERNEL_CONFIG_D,
-    KERNEL_FRAGMENTS,
-    MAKE_CONF,
-    NET_CONF,
-    PACKAGE_TARGETS,
-    RC_CONF,
-    SHARED_FILES,
     XEN_DIR,
-    XEN_EFI_CFG,
     XENDOMAINS_AUTO,
-    XL_CONF,
     Contribution,
     Link,
-    is_guest_config,
 )
 from xenmig.errors import XenmigError
 from xenmig.findings import Finding, Level
 from xenmig.hostfs import Escape, HostPathError, HostRoot
 from xenmig.spec import HostSpec
+from xenmig.targets import (
+    END_BLOCK_FILES,
+    FIXED,
+    Placement,
+    is_guest_config,
+    is_guest_target,
+    row,
+)
 
-# Targets are relative to etc/portage, or to the root when they start with "/".
-TARGETS = (*PACKAGE_TARGETS, ENV_NO_SSP, ENV_NO_COLLISION_PROTECT, MAKE_CONF,
-           KERNEL_CONFIG_D, *KERNEL_FRAGMENTS.values(), NET_CONF, GRUB_DEFAULTS, XL_CONF,
-           RC_CONF, GRUB_LEGACY_CONF, XEN_EFI_CFG)
+# Targets are relative to etc/portage, or to the root when they start with
+# "/": the fixed rows of xenmig.targets, in their order.
+TARGETS = FIXED
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
 _OWNER_RE = re.compile(rb"^# BEGIN xenmig [0-9a-f]{16}: managed by xenmig for host (\S+) \(",
@@ -182,23 +174,26 @@ class FileChange:
 def _location(host: HostRoot, target: str) -> tuple[Path | None, bool, str | None]:
     """(file to edit, whether xenmig owns the whole file, problem), links
     followed as the host sees them (:mod:`xenmig.hostfs`; a link that
-    leaves the root to nothing is :class:`~xenmig.hostfs.Escape`)."""
+    leaves the root to nothing is :class:`~xenmig.hostfs.Escape`), by the
+    target's placement (:mod:`xenmig.targets`)."""
     rel = target.lstrip("/") if target.startswith("/") else f"etc/portage/{target}"
     kind = host.kind(rel)
     dangling = kind == "missing" and host.readlink(rel) is not None
     path = host.resolve(rel, leaving_ok=False)
     if kind == "other":
         host.read(path)  # raises NotRegular: a FIFO, socket or device
-    if target.startswith("/"):
-        if target not in SHARED_FILES or kind in ("file", "missing"):
-            return path, target not in SHARED_FILES, None
+    found = row(target)
+    placement = found.placement if found is not None else Placement.WHOLE
+    if placement is Placement.WHOLE:
+        return path, True, None
+    if placement in (Placement.TOP, Placement.END):
+        if kind in ("file", "missing"):
+            return path, False, None
         return None, False, "not a regular file"
-    if target == MAKE_CONF:
+    if placement is Placement.MAKE_CONF_DIR:
         if kind == "dir":
             return path / MAKE_CONF_FILE, True, None
         return None, False, "make.conf is not a directory; change it by hand"
-    if target not in PACKAGE_TARGETS:
-        return path, True, None
     if kind == "dir":
         return path / MANAGED_FILE, True, None
     if kind == "file":
@@ -206,11 +201,6 @@ def _location(host: HostRoot, target: str) -> tuple[Path | None, bool, str | Non
     if kind == "other" or dangling:
         return None, False, "neither a file nor a directory"
     return path / MANAGED_FILE, True, None
-
-
-def is_guest_target(target: str) -> bool:
-    """A guest configuration or a guest-side file (xenmig's guest targets)."""
-    return is_guest_config(target) or target.startswith(f"{GUEST_FILES}/")
 
 
 def is_temp(name: str) -> bool:
@@ -250,12 +240,21 @@ def _stale_guest_targets(host_name: str, host: HostRoot, wanted: set[str]) -> li
 
 # The directories xenmig writes to (relative to the root), where a crash
 # can leave a temp file; guests' directories come on top.
-_TEMP_DIRS = tuple(dict.fromkeys([
-    "etc/portage", "etc/portage/env", f"etc/portage/{MAKE_CONF}",
-    *(f"etc/portage/{t}" for t in PACKAGE_TARGETS),
-    *(os.path.dirname(t.lstrip("/")) for t in TARGETS if t.startswith("/")),
-    INIT_D.lstrip("/"), DEFAULT_RUNLEVEL.lstrip("/"), XENDOMAINS_AUTO.lstrip("/"),
-]))
+def _temp_dirs() -> tuple[str, ...]:
+    """Each target's directory, and the directory a package.* or make.conf
+    directory is (its own file goes inside)."""
+    dirs = ["etc/portage"]
+    for t in TARGETS:
+        rel = t.lstrip("/") if t.startswith("/") else f"etc/portage/{t}"
+        dirs.append(os.path.dirname(rel))
+        found = row(t)
+        if found and found.placement in (Placement.PACKAGE, Placement.MAKE_CONF_DIR):
+            dirs.append(rel)
+    dirs += [INIT_D.lstrip("/"), DEFAULT_RUNLEVEL.lstrip("/"), XENDOMAINS_AUTO.lstrip("/")]
+    return tuple(dict.fromkeys(dirs))
+
+
+_TEMP_DIRS = _temp_dirs()
 
 
 def _temp_pid(name: str) -> int | None:

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from xenmig.answers import Answers, ViewInputs
 from xenmig.blocks import MANAGED_FILE, Merged, merge_block
-from xenmig.contributions import MAKE_CONF, PACKAGE_TARGETS, Contribution
+from xenmig.contributions import MAKE_CONF, Contribution
 from xenmig.hostfs import HostPathError, HostRoot, NotRegular
 from xenmig.portage_view import MakeConf, Resolution
 from xenmig.repos import OVERLAY_NAME, RepoSet
 from xenmig.spec import HostSpec
+from xenmig.targets import PACKAGE_TARGETS, resolver_input
 
 META = "app-emulation/xen-migration-meta"
 DOM0_PROFILES = {"amd64": f"{OVERLAY_NAME}:xen-dom0/amd64/23.0"}
@@ -129,12 +130,9 @@ class Context:
         decisions."""
         from xenmig.writer import plan_writes
 
-        # make.conf and files outside etc/portage (kernel fragments, boot
-        # and network files) do not change what the resolver decides.
-        wanted = tuple(
-            c for c in contributions
-            if c.target != MAKE_CONF and not c.target.startswith("/")
-        )
+        # Only the targets portage's resolver reads (xenmig.targets): not
+        # make.conf, kernel fragments, boot, network or guest files.
+        wanted = tuple(c for c in contributions if resolver_input(c.target))
         key = (wanted, host_config)
         if key in self._inputs:
             return self._inputs[key]
