@@ -28,9 +28,9 @@ from pathlib import Path
 
 
 def main() -> None:
-    from xenmig import repos
-    from xenmig.answers import SYNCED_MIN_ENTRIES, Answers, ViewInputs, repos_fingerprint
-    from xenmig.portage_view import Repo
+    from xenmig.gentoo import repos
+    from xenmig.gentoo.answers import SYNCED_MIN_ENTRIES, Answers, ViewInputs, repos_fingerprint
+    from xenmig.gentoo.portage_view import Repo
     from xenmig.rules.context import DOM0_PROFILES
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -239,8 +239,8 @@ def time_flaggie(requests: list[tuple[Path, list[str]]], package_manager: bool, 
 def pm_config_root(work: Path) -> tuple[Path, str]:
     """A portage configuration root over xenmig's repositories, for
     flaggie's package manager (gentoopm reads PORTAGE_CONFIGROOT)."""
-    from xenmig.portage_view import PortageView, portage_home
-    from xenmig.repos import repo_set
+    from xenmig.gentoo.portage_view import PortageView, portage_home
+    from xenmig.gentoo.repos import repo_set
     from xenmig.rules.context import DOM0_PROFILES
 
     repos = repo_set(None)
@@ -277,9 +277,9 @@ def apply_unchanged(spec: Path, root: Path, env: dict[str, str],
             sys.exit(f"apply changed an unchanged host:\n{proc.stdout}")
     os.environ["XENMIG_CACHE_DIR"] = env["XENMIG_CACHE_DIR"]
     from xenmig.cli.common import load_specs
+    from xenmig.gentoo.repos import repo_set
     from xenmig.host import assess
-    from xenmig.repos import repo_set
-    from xenmig.writer import write
+    from xenmig.output.writer import write
 
     (loaded,) = load_specs([spec])
     repos = repo_set(None)

@@ -28,8 +28,8 @@ UNIT = (b"# a comment line, as netifrc's examples have many\n"
 
 
 def main() -> None:
+    from xenmig.hostfiles.root import MAX_HOST_FILE, HostRoot, TooLarge
     from xenmig.hostfiles.shell import read_shell
-    from xenmig.hostfs import MAX_HOST_FILE, HostRoot, TooLarge
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,4,16,100", help="sizes in MB (default: %(default)s)")

@@ -16,8 +16,8 @@ os.environ["XENMIG_CACHE_DIR"] = str(_CACHE / "cache")
 os.environ.pop("PORTAGE_OVERRIDE_EPREFIX", None)
 
 from tests.support.gentoo import Lab, make_lab  # noqa: E402
-from xenmig import repos  # noqa: E402
-from xenmig.repos import RepoSet  # noqa: E402
+from xenmig.gentoo import repos  # noqa: E402
+from xenmig.gentoo.repos import RepoSet  # noqa: E402
 
 
 @pytest.fixture(scope="session")

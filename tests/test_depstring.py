@@ -1,9 +1,9 @@
-"""xenmig.depstring: parsing, rendering and pruning dependency strings."""
+"""xenmig.gentoo.depstring: parsing, rendering and pruning dependency strings."""
 
 import pytest
 
-from xenmig import depstring
-from xenmig.depstring import DepSyntaxError, Group
+from xenmig.gentoo import depstring
+from xenmig.gentoo.depstring import DepSyntaxError, Group
 
 # From app-emulation/xen-tools-4.20.3's md5-cache entry (DEPEND, excerpt).
 XEN_TOOLS_DEPEND = (

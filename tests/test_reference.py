@@ -7,7 +7,7 @@ import pytest
 from tests.support import produced
 from tests.support.gentoo import REPO_ROOT
 from xenmig.findings import REGISTRY
-from xenmig.reference import all_finding_classes, host_spec_reference
+from xenmig.maint.reference import all_finding_classes, host_spec_reference
 from xenmig.spec.settings import SETTINGS
 
 

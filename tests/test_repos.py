@@ -1,4 +1,4 @@
-"""xenmig.repos: choosing ::gentoo or the snapshot, and the overlay replica."""
+"""xenmig.gentoo.repos: choosing ::gentoo or the snapshot, and the overlay replica."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.gentoo import copy_overlay
-from xenmig import repos
 from xenmig.errors import XenmigError
+from xenmig.gentoo import repos
 
 
 def test_snapshot_age_warning_after_the_documented_age() -> None:

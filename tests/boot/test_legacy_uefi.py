@@ -11,11 +11,11 @@ import pytest
 from tests.boot.test_grub_xl import BOOT, HOST_GRUB, host_root
 from tests.support.cli import xenmig
 from tests.support.specs import write_spec
-from xenmig.answers import Answers
-from xenmig.blocks import digest
-from xenmig.contributions import GRUB_LEGACY_CONF, XEN_EFI_CFG, Contribution
 from xenmig.errors import UserError
-from xenmig.repos import RepoSet
+from xenmig.gentoo.answers import Answers
+from xenmig.gentoo.repos import RepoSet
+from xenmig.output.blocks import digest
+from xenmig.output.contributions import GRUB_LEGACY_CONF, XEN_EFI_CFG, Contribution
 from xenmig.rules import boot
 from xenmig.rules.context import Context
 from xenmig.spec import load_spec

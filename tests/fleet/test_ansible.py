@@ -16,8 +16,8 @@ import pytest
 
 from tests.support.cli import xenmig
 from tests.support.fleet import FLEET, LEGACY, MODERN, tree
-from xenmig.deploy import maintenance, plan_tree, read_tree, target_of
 from xenmig.errors import UserError
+from xenmig.fleet.deploy import maintenance, plan_tree, read_tree, target_of
 
 PLAYBOOK_BIN = Path(sys.executable).with_name("ansible-playbook")
 HOST_NET = '# the host\'s own network configuration\nconfig_eno9="dhcp"\n'

@@ -1,5 +1,5 @@
 """Portage's answers: keyed by their inputs, remembered on disk, never
-stale (xenmig.answers), and make.conf read once per content."""
+stale (xenmig.gentoo.answers), and make.conf read once per content."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from xenmig.answers import SYNCED_MIN_ENTRIES, Answers, ViewInputs, repos_fingerprint
 from xenmig.cache import cache_dir
-from xenmig.portage_view import Repo, read_make_conf
-from xenmig.repos import RepoSet
+from xenmig.gentoo.answers import SYNCED_MIN_ENTRIES, Answers, ViewInputs, repos_fingerprint
+from xenmig.gentoo.portage_view import Repo, read_make_conf
+from xenmig.gentoo.repos import RepoSet
 from xenmig.rules.context import DOM0_PROFILES
 
 META = ("app-emulation/xen-migration-meta",)

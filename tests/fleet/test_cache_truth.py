@@ -16,9 +16,15 @@ import pytest
 from tests.support.cli import xenmig
 from tests.support.gentoo import REPO_ROOT
 from tests.support.realworld import snapshot_files
-from xenmig import repos
-from xenmig.answers import SYNCED_MIN_ENTRIES, Answers, ViewInputs, is_synced, repos_fingerprint
-from xenmig.portage_view import PortageView, Repo, read_make_conf
+from xenmig.gentoo import repos
+from xenmig.gentoo.answers import (
+    SYNCED_MIN_ENTRIES,
+    Answers,
+    ViewInputs,
+    is_synced,
+    repos_fingerprint,
+)
+from xenmig.gentoo.portage_view import PortageView, Repo, read_make_conf
 from xenmig.rules.context import DOM0_PROFILES
 
 SPEC = REPO_ROOT / "examples/fleet/xen10.toml"

@@ -15,7 +15,7 @@ from tests.support.cli import xenmig
 from tests.support.fleet import FLEET, LEGACY, MODERN, tree
 from tests.support.specs import toml
 from xenmig.cli.fleet import Progress
-from xenmig.fleet import partition, signature
+from xenmig.fleet.run import partition, signature
 from xenmig.spec import load_spec
 
 

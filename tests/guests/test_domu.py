@@ -13,8 +13,8 @@ import pytest
 
 from tests.support.cli import xenmig
 from tests.support.specs import write_spec
-from xenmig.contributions import Contribution
 from xenmig.errors import UserError
+from xenmig.output.contributions import Contribution
 from xenmig.rules import guests
 from xenmig.rules.context import Context
 from xenmig.spec import load_spec

@@ -11,8 +11,8 @@ import pytest
 
 from tests.support.fleet import FLEET, LEGACY, MODERN, spec_path
 from xenmig.findings import Level
+from xenmig.gentoo.repos import RepoSet
 from xenmig.host import Assessment, assess
-from xenmig.repos import RepoSet
 from xenmig.spec import load_spec
 from xenmig.steps import plan_host, reinstall_spec
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.cli import xenmig
 from tests.support.gentoo import REPO_ROOT
-from xenmig.writer import root_lock
+from xenmig.output.writer import root_lock
 
 SPEC = REPO_ROOT / "examples/fleet/xen10.toml"
 SHELL = REPO_ROOT / "tests/data/shell"

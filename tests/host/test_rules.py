@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.specs import write_spec
-from xenmig.contributions import Contribution
+from xenmig.gentoo.repos import RepoSet
 from xenmig.host import Assessment, assess
-from xenmig.repos import RepoSet
+from xenmig.output.contributions import Contribution
 from xenmig.spec import load_spec
 
 
@@ -142,7 +142,7 @@ def test_unreadable_make_conf_is_a_finding(tmp_path: Path, snapshot_repos: RepoS
 def test_missing_keywords_are_errors_never_double_star(tmp_path: Path) -> None:
     """A package of the migration set without any keyword for the arch: the
     resolver would need ``**``; xenmig reports it and writes nothing."""
-    from xenmig.portage_view import Resolution
+    from xenmig.gentoo.portage_view import Resolution
     from xenmig.rules import keywords
 
     class Ctx:

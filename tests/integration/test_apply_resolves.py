@@ -8,11 +8,11 @@ import pytest
 
 from tests.support.fleet import LEGACY, MODERN, spec_path
 from tests.support.gentoo import Lab, autounmask_changes, merge_list
+from xenmig.gentoo.repos import OVERLAY_NAME, RepoSet
 from xenmig.host import assess
-from xenmig.repos import OVERLAY_NAME, RepoSet
+from xenmig.output.writer import write
 from xenmig.spec import HostSpec, load_spec
 from xenmig.steps import reinstall_spec
-from xenmig.writer import write
 
 META = "app-emulation/xen-migration-meta"
 EXPECTED_XEN = {"xen10": "app-emulation/xen-4.19.3", "xen11": "app-emulation/xen-4.20.3"}

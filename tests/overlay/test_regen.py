@@ -13,7 +13,7 @@ import pytest
 from tests.support.cli import xenmig
 from tests.support.gentoo import ECLASS_DOUBLES, REPO_ROOT
 from tests.support.release import release_distfile
-from xenmig import regen
+from xenmig.maint import regen
 
 META_EBUILD = "app-emulation/xen-migration-meta/xen-migration-meta-0.1.ebuild"
 

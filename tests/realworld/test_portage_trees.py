@@ -19,9 +19,9 @@ import pytest
 from tests.support.cli import xenmig
 from tests.support.realworld import copy_tree, snapshot_files, tree_params, trees
 from tests.support.specs import write_spec
-from xenmig.portage_view import _import_portage, repos_conf
-from xenmig.repos import RepoSet
-from xenmig.writer import TARGETS
+from xenmig.gentoo.portage_view import _import_portage, repos_conf
+from xenmig.gentoo.repos import RepoSet
+from xenmig.output.writer import TARGETS
 
 # xenmig's files outside etc/portage (kernel fragments, netifrc, GRUB, xl.conf)
 ROOT_TARGETS = tuple(t for t in TARGETS if t.startswith("/"))

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.gentoo import REPO_ROOT, SHARED, SNAPSHOT
-from xenmig import depstring
 from xenmig.cli.snapshot import regen_metadata
 from xenmig.errors import UserError
-from xenmig.repos import snapshot_date
+from xenmig.gentoo import depstring
+from xenmig.gentoo.repos import snapshot_date
 from xenmig.snapshot import build
 from xenmig.snapshot.md5cache import iter_entries
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xenmig.portage_view import PortageView, Repo
-from xenmig.regen import snapshot_with_eclasses
+from xenmig.gentoo.portage_view import PortageView, Repo
+from xenmig.maint.regen import snapshot_with_eclasses
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = REPO_ROOT / "tools/src/xenmig/snapshot/data/gentoo"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.support.gentoo import REPO_ROOT
-from xenmig import regen
-from xenmig.git_view import GitView
-from xenmig.release import Distfile, tools_distfile
+from xenmig.maint import regen
+from xenmig.maint.git_view import GitView
+from xenmig.maint.release import Distfile, tools_distfile
 
 
 def releases() -> list[dict[str, str]]:

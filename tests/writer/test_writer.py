@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.specs import write_spec
-from xenmig.blocks import Conflict, merge_block
-from xenmig.contributions import Contribution
+from xenmig.output.blocks import Conflict, merge_block
+from xenmig.output.contributions import Contribution
+from xenmig.output.writer import leftover_temps, plan_writes, write
 from xenmig.spec import HostSpec, load_spec
-from xenmig.writer import leftover_temps, plan_writes, write
 
 USE = Contribution("package.use", "app-emulation/xen flask", "USE of the Xen stack")
 MASK = Contribution("package.mask", ">=app-emulation/xen-4.21_alpha", "pin")

@@ -11,14 +11,14 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xenmig.answers import Answers
 from xenmig.findings import Finding, has_errors
-from xenmig.portage_view import MakeConf, read_make_conf
-from xenmig.repos import RepoSet
+from xenmig.gentoo.answers import Answers
+from xenmig.gentoo.portage_view import MakeConf, read_make_conf
+from xenmig.gentoo.repos import RepoSet
+from xenmig.output.writer import FileChange, plan_writes
 from xenmig.rules import Evaluation, evaluate
 from xenmig.rules.context import Context
 from xenmig.spec import HostSpec
-from xenmig.writer import FileChange, plan_writes
 
 
 @dataclass
@@ -47,7 +47,7 @@ def assess(
 ) -> Assessment:
     """Evaluate ``spec`` (against the host's configuration under ``root``
     when given) and plan the writes into ``root``.  Hosts assessed with
-    the same ``answers`` share portage's answers (see :mod:`xenmig.answers`);
+    the same ``answers`` share portage's answers (see :mod:`xenmig.gentoo.answers`);
     without, the assessment has its own (still remembered on disk)."""
     make_conf = read_make_conf(root) if root is not None else MakeConf({}, ())
     with contextlib.ExitStack() as stack:

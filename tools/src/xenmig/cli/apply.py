@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from xenmig.cli.common import add_config_root, load_specs, print_findings, repositories
+from xenmig.gentoo.repos import RepoSet
 from xenmig.host import assess
-from xenmig.repos import RepoSet
+from xenmig.output.writer import report, root_lock, write
 from xenmig.spec import HostSpec
-from xenmig.writer import report, root_lock, write
 
 
 def add_parser(sub: Any) -> None:

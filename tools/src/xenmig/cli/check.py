@@ -9,9 +9,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from xenmig.answers import Answers
 from xenmig.cli.common import add_config_root, load_specs, print_findings, print_json, repositories
 from xenmig.findings import exit_status
+from xenmig.gentoo.answers import Answers
 from xenmig.host import assess
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from xenmig.errors import UserError
 from xenmig.findings import Finding, Level
-from xenmig.repos import RepoSet, repo_set
+from xenmig.gentoo.repos import RepoSet, repo_set
 from xenmig.spec import HostSpec, load_spec
 from xenmig.spec.load import check_fleet
 

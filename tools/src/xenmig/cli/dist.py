@@ -7,8 +7,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from xenmig.git_view import GitView
-from xenmig.release import tools_distfile
+from xenmig.maint.git_view import GitView
+from xenmig.maint.release import tools_distfile
 
 
 def add_parser(sub: Any) -> None:

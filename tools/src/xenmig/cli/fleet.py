@@ -45,7 +45,7 @@ def fleet_specs(directory: Path) -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xenmig.fleet import render_fleet
+    from xenmig.fleet.run import render_fleet
 
     if args.jobs < 1:
         raise UserError(f"--jobs {args.jobs}: must be at least 1")
@@ -55,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
     result = render_fleet(specs, repos, args.out, jobs=args.jobs, progress=progress.update)
     progress.close()
     if args.ansible is not None:
-        from xenmig.fleet import RENDERED
-        from xenmig.playbook import write_ansible
+        from xenmig.fleet.playbook import write_ansible
+        from xenmig.fleet.run import RENDERED
 
         rendered = [h.host for h in result.hosts if h.status == RENDERED]
         blocked = [h.host for h in result.hosts if h.status != RENDERED]
@@ -95,7 +95,7 @@ class Progress:
 
 
 def print_table(result: Any, out: Path) -> None:
-    from xenmig.fleet import RENDERED
+    from xenmig.fleet.run import RENDERED
 
     header = ("HOST", "STATUS", "ERRORS", "WARNINGS", "INFOS", "FILES", "CHANGED")
     rows = [

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from xenmig.answers import Answers
 from xenmig.cli.common import add_config_root, load_specs, print_json, repositories
+from xenmig.gentoo.answers import Answers
 from xenmig.host import assess
 from xenmig.steps import format_plan, plan_host, reinstall_spec
 

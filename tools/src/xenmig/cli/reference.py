@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from xenmig.reference import host_spec_reference
+from xenmig.maint.reference import host_spec_reference
 
 
 def add_parser(sub: Any) -> None:

@@ -39,8 +39,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xenmig import regen
-    from xenmig.repos import find_gentoo, find_overlay
+    from xenmig.gentoo.repos import find_gentoo, find_overlay
+    from xenmig.maint import regen
 
     if args.check and args.commit:
         raise UserError("--check and --commit: choose one")

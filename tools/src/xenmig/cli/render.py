@@ -13,11 +13,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from xenmig.answers import Answers
 from xenmig.cli.common import add_config_root, load_specs, print_findings, repositories
 from xenmig.findings import Level
+from xenmig.gentoo.answers import Answers
 from xenmig.host import assess
-from xenmig.writer import report, sync_tree, write
+from xenmig.output.writer import report, sync_tree, write
 
 
 def add_parser(sub: Any) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from xenmig.cli.common import add_config_root, repositories
-from xenmig.portage_view import PortageView, Resolution
+from xenmig.gentoo.portage_view import PortageView, Resolution
 
 DEFAULT_ATOM = "app-emulation/xen-migration-meta"
 DEFAULT_PROFILE = "xen-migration:xen-dom0/amd64/23.0"

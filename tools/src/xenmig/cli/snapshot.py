@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from xenmig.portage_view import PortageView, Repo
+from xenmig.gentoo.portage_view import PortageView, Repo
 from xenmig.snapshot.build import PROFILES, build
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from xenmig.errors import UserError
-from xenmig.hostfs import read_file
+from xenmig.hostfiles.root import read_file
 
 _TOKEN = re.compile(
     r"""\s+|#[^\n]*|(\()|(\))"""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from xenmig.errors import UserError
-from xenmig.hostfs import read_file
+from xenmig.hostfiles.root import read_file
 
 Value = str | int | float | bool | None | list[Any]
 

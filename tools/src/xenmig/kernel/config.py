@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xenmig.errors import UserError
-from xenmig.hostfs import read_file
+from xenmig.hostfiles.root import read_file
 from xenmig.spec import Version
 
 _SET_RE = re.compile(r"^CONFIG_([A-Za-z0-9_]+)=(.*)$")

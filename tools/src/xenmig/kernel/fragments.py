@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xenmig.blocks import block_body, render_block
-from xenmig.contributions import Contribution
 from xenmig.errors import XenmigError
 from xenmig.kernel.drivers import DRIVERS
+from xenmig.output.blocks import block_body, render_block
+from xenmig.output.contributions import Contribution
 from xenmig.spec import HostSpec, Version
 
 ROLES = ("dom0", "domu")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from xenmig.contributions import Contribution, Link
 from xenmig.findings import Finding, has_errors
+from xenmig.output.contributions import Contribution, Link
 from xenmig.rules.context import Context
 
 
@@ -45,7 +45,7 @@ def check_root(ctx: Context) -> Iterator[Finding]:
     """Links under the root that lead xenmig's writes out of it
     (:func:`xenmig.writer.escaping_targets`)."""
     if ctx.root is not None:
-        from xenmig.writer import escaping_targets
+        from xenmig.output.writer import escaping_targets
 
         yield from escaping_targets(ctx.host, ctx.root)
 

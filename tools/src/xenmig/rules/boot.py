@@ -28,7 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xenmig.contributions import (
+from xenmig.findings import Finding, Level
+from xenmig.output.contributions import (
     GRUB_DEFAULTS,
     GRUB_LEGACY_CONF,
     XEN_EFI_CFG,
@@ -36,9 +37,8 @@ from xenmig.contributions import (
     XL_CONF,
     Contribution,
 )
-from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
-from xenmig.shellfile import (
+from xenmig.rules.shellfile import (
     host_lines,
     host_values,
     host_wins,

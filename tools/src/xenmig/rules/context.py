@@ -11,14 +11,14 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xenmig.answers import Answers, ViewInputs
-from xenmig.blocks import MANAGED_FILE, Merged, merge_block
-from xenmig.contributions import MAKE_CONF, Contribution
-from xenmig.hostfs import HostPathError, HostRoot, NotRegular
-from xenmig.portage_view import MakeConf, Resolution
-from xenmig.repos import OVERLAY_NAME, RepoSet
+from xenmig.gentoo.answers import Answers, ViewInputs
+from xenmig.gentoo.portage_view import MakeConf, Resolution
+from xenmig.gentoo.repos import OVERLAY_NAME, RepoSet
+from xenmig.hostfiles.root import HostPathError, HostRoot, NotRegular
+from xenmig.output.blocks import MANAGED_FILE, Merged, merge_block
+from xenmig.output.contributions import MAKE_CONF, Contribution
+from xenmig.output.targets import PACKAGE_TARGETS, resolver_input
 from xenmig.spec import HostSpec
-from xenmig.targets import PACKAGE_TARGETS, resolver_input
 
 META = "app-emulation/xen-migration-meta"
 DOM0_PROFILES = {"amd64": f"{OVERLAY_NAME}:xen-dom0/amd64/23.0"}
@@ -116,7 +116,7 @@ class Context:
     ) -> Resolution:
         """Portage's resolution of ``atoms`` on the evaluation configuration
         :meth:`view_inputs` (``contributions``, ``host_config``).  Hosts with
-        equal inputs share the answer (see :mod:`xenmig.answers`)."""
+        equal inputs share the answer (see :mod:`xenmig.gentoo.answers`)."""
         return self.answers.resolve(self.view_inputs(contributions, host_config=host_config),
                                     atoms)
 
@@ -128,9 +128,9 @@ class Context:
         ``contributions`` merged in exactly as ``apply`` would write them,
         and the host's make.conf settings that change the resolver's
         decisions."""
-        from xenmig.writer import plan_writes
+        from xenmig.output.writer import plan_writes
 
-        # Only the targets portage's resolver reads (xenmig.targets): not
+        # Only the targets portage's resolver reads (xenmig.output.targets): not
         # make.conf, kernel fragments, boot, network or guest files.
         wanted = tuple(c for c in contributions if resolver_input(c.target))
         key = (wanted, host_config)

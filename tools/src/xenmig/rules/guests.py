@@ -22,16 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.contributions import (
+from xenmig.findings import Finding, Level
+from xenmig.guests.console import console_args, inittab_line
+from xenmig.guests.xlcfg import xl_setting
+from xenmig.output.contributions import (
     XENDOMAINS_AUTO,
     Contribution,
     Link,
     guest_config,
     guest_file,
 )
-from xenmig.findings import Finding, Level
-from xenmig.guests.console import console_args, inittab_line
-from xenmig.guests.xlcfg import xl_setting
 from xenmig.rules.context import Context
 from xenmig.spec.model import DomuSection
 

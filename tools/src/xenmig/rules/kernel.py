@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.contributions import KERNEL_CONFIG_D, KERNEL_FRAGMENTS, Contribution
 from xenmig.findings import Finding
 from xenmig.kernel.check import unknown_driver
 from xenmig.kernel.drivers import DRIVERS
 from xenmig.kernel.fragments import contributions
+from xenmig.output.contributions import KERNEL_CONFIG_D, KERNEL_FRAGMENTS, Contribution
 from xenmig.rules.context import Context
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig import depstring
-from xenmig.contributions import Contribution
 from xenmig.findings import Finding, Level
+from xenmig.gentoo import depstring
+from xenmig.output.contributions import Contribution
 from xenmig.rules.context import META, Context
 
 

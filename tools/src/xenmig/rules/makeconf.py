@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.contributions import MAKE_CONF, Contribution
 from xenmig.findings import Finding, Level
+from xenmig.output.contributions import MAKE_CONF, Contribution
 from xenmig.rules.context import Context
 
 

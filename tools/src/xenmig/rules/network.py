@@ -28,7 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xenmig.contributions import (
+from xenmig.findings import Finding, Level
+from xenmig.output.contributions import (
     DEFAULT_RUNLEVEL,
     INIT_D,
     NET_CONF,
@@ -36,9 +37,8 @@ from xenmig.contributions import (
     Contribution,
     Link,
 )
-from xenmig.findings import Finding, Level
 from xenmig.rules.context import Context
-from xenmig.shellfile import host_values, host_wins, runs_commands
+from xenmig.rules.shellfile import host_values, host_wins, runs_commands
 from xenmig.spec import HostSpec
 
 

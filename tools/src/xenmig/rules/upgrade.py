@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.contributions import ENV_NO_COLLISION_PROTECT, Contribution, package_env_line
 from xenmig.findings import Finding, Level
+from xenmig.output.contributions import ENV_NO_COLLISION_PROTECT, Contribution, package_env_line
 from xenmig.rules.context import Context
 
 XEN_PACKAGES = ("app-emulation/xen", "app-emulation/xen-tools")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xenmig import depstring
-from xenmig.contributions import Contribution
 from xenmig.findings import Finding, Level
+from xenmig.gentoo import depstring
+from xenmig.output.contributions import Contribution
 from xenmig.rules.context import Context
 from xenmig.rules.use import XEN, XEN_TOOLS
 from xenmig.spec import Version

@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from xenmig import depstring
 from xenmig.errors import UserError
+from xenmig.gentoo import depstring
 from xenmig.snapshot import replica
 from xenmig.snapshot.md5cache import CacheEntry, iter_entries
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from xenmig import depstring
+from xenmig.gentoo import depstring
 from xenmig.snapshot.md5cache import CacheEntry
 
 # Variables written to a replica, in the devmanual's order.

@@ -12,7 +12,7 @@ from typing import Any
 
 from xenmig.cache import cache_dir, code_identity, store
 from xenmig.errors import UserError, shown, shown_name
-from xenmig.hostfs import read_file
+from xenmig.hostfiles.root import read_file
 from xenmig.spec.model import (
     BootSection,
     BridgeSection,

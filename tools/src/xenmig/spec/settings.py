@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from xenmig import depstring
 from xenmig.errors import shown
+from xenmig.gentoo import depstring
 from xenmig.guests.console import OSES
 from xenmig.spec.model import Version
 

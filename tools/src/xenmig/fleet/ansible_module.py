@@ -62,7 +62,7 @@ def main() -> None:
     )
     try:
         from xenmig.errors import XenmigError
-        from xenmig.writer import root_lock
+        from xenmig.output.writer import root_lock
     except ImportError as error:
         module.fail_json(msg=f"xenmig is not importable on the target ({error}): install "
                              "app-emulation/xen-migration-tools (or the meta-package)")
@@ -79,10 +79,10 @@ def main() -> None:
 
 def _deploy(module: Any, bundle: dict[str, Any], root: Path) -> None:
     """Plan and (unless in check mode) write the bundle, under the lock."""
-    from xenmig.contributions import Link
-    from xenmig.deploy import maintenance
     from xenmig.findings import has_errors
-    from xenmig.writer import plan_blocks, write
+    from xenmig.fleet.deploy import maintenance
+    from xenmig.output.contributions import Link
+    from xenmig.output.writer import plan_blocks, write
 
     links = [Link(path, target, "rendered") for path, target in bundle["links"]]
     changes, findings = plan_blocks(bundle["host"], root, bundle["blocks"], links)

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xenmig import depstring, writer
 from xenmig.errors import UserError, XenmigError, maint_module
+from xenmig.gentoo import depstring
+from xenmig.output import writer
 
 DATA = Path("regen/overlay.toml")
 TEMPLATES = Path("regen/templates")
@@ -270,7 +271,7 @@ def gentoo_master(into: Path, *, gentoo: Path | None, eclasses: Path | None) -> 
 def snapshot_with_eclasses(dest: Path, eclasses: Path) -> Path:
     """A copy of the embedded snapshot at ``dest`` with the eclasses of
     ``eclasses`` added (never the shipped snapshot itself)."""
-    from xenmig.repos import SNAPSHOT
+    from xenmig.gentoo.repos import SNAPSHOT
 
     shutil.copytree(SNAPSHOT, dest, symlinks=True)
     (dest / "eclass").mkdir(exist_ok=True)
@@ -283,8 +284,8 @@ def metadata_cache(repo: Path, files: Mapping[str, bytes | None], master: Path,
                    work: Path) -> dict[str, bytes]:
     """metadata/md5-cache as egencache writes it for the checkout with
     ``files`` changed (None: removed), on a copy under ``work``."""
-    from xenmig.portage_view import PortageView, Repo
-    from xenmig.repos import OVERLAY_NAME
+    from xenmig.gentoo.portage_view import PortageView, Repo
+    from xenmig.gentoo.repos import OVERLAY_NAME
 
     copy = work / "overlay"
     for part in REPOSITORY_PARTS:
@@ -378,7 +379,7 @@ def _version(name: str, path: str) -> str:
 
 def commit(repo: Path, changes: list[Change]) -> list[str]:
     """One commit per package with its changes; returns the messages."""
-    from xenmig.git_view import GitView
+    from xenmig.maint.git_view import GitView
 
     git = GitView(repo)
     if git.has_staged_changes():

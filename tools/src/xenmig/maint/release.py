@@ -14,7 +14,7 @@ import io
 import tarfile
 from dataclasses import dataclass
 
-from xenmig.git_view import GitView
+from xenmig.maint.git_view import GitView
 
 PACKAGE = "xen-migration-tools"
 SUBDIR = "tools"

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 from xenmig.cache import cache_dir, code_identity, store, unusable
 from xenmig.errors import ToolError, XenmigError
-from xenmig.hostfs import HostPathError, HostRoot
+from xenmig.hostfiles.root import HostPathError, HostRoot
 
 # Portage's FEATURES that need Gentoo's sandbox or the portage user, neither
 # of which exists outside Gentoo; -news/-merge-wait keep runs quiet and simple.
@@ -270,7 +270,7 @@ def read_make_conf(config_root: Path) -> MakeConf:
     directory) under ``config_root`` the way portage.config does:
     getconfig with sourcing, variable expansion across the files, and
     recursion into a make.conf directory, every path (the files, what they
-    ``source``) resolved inside the root (:mod:`xenmig.hostfs`).  What
+    ``source``) resolved inside the root (:mod:`xenmig.hostfiles.root`).  What
     portage read from the same contents before is remembered (portage is
     then not even imported)."""
     host = HostRoot.of(config_root)
@@ -516,7 +516,7 @@ class PortageView:
         """The packages (``cat/pkg``) named in the dependencies of ``cpvs``
         (``cat/pkg-ver`` or ``cat/pkg-ver::repo``): what a resolution
         consulted besides the packages it merges."""
-        from xenmig import depstring
+        from xenmig.gentoo import depstring
 
         found: set[str] = set()
         keys = ["DEPEND", "RDEPEND", "BDEPEND", "PDEPEND", "IDEPEND"]

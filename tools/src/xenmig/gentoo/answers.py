@@ -39,8 +39,9 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from xenmig import __version__, cache, depstring
-from xenmig.portage_view import PortageView, Repo, Resolution, portage_identity
+from xenmig import __version__, cache
+from xenmig.gentoo import depstring
+from xenmig.gentoo.portage_view import PortageView, Repo, Resolution, portage_identity
 
 # Bump when the meaning of a stored answer changes (Resolution's fields, the
 # way it is extracted from portage's depgraph).

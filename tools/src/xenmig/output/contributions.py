@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The files a contribution can target (how each is written: xenmig.targets).
+# The files a contribution can target (how each is written: xenmig.output.targets).
 # In /etc/portage: package.* (a file or a directory on real hosts) and env/.
 ENV_NO_SSP = "env/xenmig-no-ssp.conf"
 ENV_NO_COLLISION_PROTECT = "env/xenmig-no-collision-protect.conf"

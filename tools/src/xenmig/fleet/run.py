@@ -4,7 +4,7 @@
 Hosts are spread over worker processes by a scheduling signature (the
 parts of the spec that shape the portage configuration), so that hosts
 which are likely to share resolver runs land in the same worker; the
-sharing itself is exact (:mod:`xenmig.answers` keys every answer by its
+sharing itself is exact (:mod:`xenmig.gentoo.answers` keys every answer by its
 inputs), the signature only avoids computing one answer in two workers.
 
 Staging is not the live system: files are written without a per-file
@@ -24,12 +24,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xenmig.answers import Answers
 from xenmig.findings import Level
+from xenmig.gentoo.answers import Answers
+from xenmig.gentoo.repos import RepoSet
 from xenmig.host import assess
-from xenmig.repos import RepoSet
+from xenmig.output.writer import sync_tree, write
 from xenmig.spec import HostSpec
-from xenmig.writer import sync_tree, write
 
 RENDERED, BLOCKED, FAILED = "rendered", "blocked", "failed"
 

@@ -29,12 +29,12 @@ from pathlib import Path
 
 from xenmig.cache import cache_dir, code_identity, unusable
 from xenmig.errors import UserError, XenmigError
-from xenmig.portage_view import Repo, read_config_root
+from xenmig.gentoo.portage_view import Repo, read_config_root
 from xenmig.snapshot import replica
 from xenmig.snapshot.md5cache import iter_entries
 
 OVERLAY_NAME = "xen-migration"
-SNAPSHOT = Path(__file__).parent / "snapshot" / "data" / "gentoo"
+SNAPSHOT = Path(__file__).parents[1] / "snapshot" / "data" / "gentoo"
 # The snapshot is data from Gentoo's repository at one point in time; past
 # this age, KEYWORDS and versions it reports have likely moved on.
 SNAPSHOT_MAX_AGE = dt.timedelta(days=180)
@@ -90,10 +90,10 @@ def snapshot_age_warning(today: dt.date, snapshot: Path = SNAPSHOT) -> str | Non
 def find_overlay() -> Path:
     explicit = os.environ.get("XENMIG_OVERLAY")
     candidates = [Path(explicit)] if explicit else []
-    # tools/src/xenmig/repos.py in a checkout of the repository
+    # tools/src/xenmig/gentoo/repos.py in a checkout of the repository
     parents = Path(__file__).resolve().parents
-    if len(parents) > 3:
-        candidates.append(parents[3])
+    if len(parents) > 4:
+        candidates.append(parents[4])
     candidates.append(_SYSTEM_OVERLAY)
     for path in candidates:
         if _repo_name(path) == OVERLAY_NAME:

@@ -19,12 +19,12 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from xenmig.blocks import BEGIN, MAKE_CONF_FILE, MANAGED_FILE, Merged, merge_block
-from xenmig.contributions import MAKE_CONF, XENDOMAINS_AUTO, Link
 from xenmig.errors import UserError
 from xenmig.findings import Finding
-from xenmig.targets import GUESTS, PACKAGE_TARGETS, is_guest_target, row
-from xenmig.writer import TARGETS, FileChange, plan_blocks
+from xenmig.output.blocks import BEGIN, MAKE_CONF_FILE, MANAGED_FILE, Merged, merge_block
+from xenmig.output.contributions import MAKE_CONF, XENDOMAINS_AUTO, Link
+from xenmig.output.targets import GUESTS, PACKAGE_TARGETS, is_guest_target, row
+from xenmig.output.writer import TARGETS, FileChange, plan_blocks
 
 ETC_PORTAGE = Path("etc/portage")
 

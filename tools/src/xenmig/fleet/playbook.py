@@ -8,7 +8,7 @@ DIR gets:
 * ``trees/<host>.json``: the host's rendered tree as a bundle (its blocks by
   target and its links), read back and checked from ``OUT/<host>``;
 * ``library/xenmig_tree.py``: the module that merges a bundle into the host's
-  root with xenmig's writer on the target (see :mod:`xenmig.ansible_module`);
+  root with xenmig's writer on the target (see :mod:`xenmig.fleet.ansible_module`);
 * ``playbook.yml``: one task per host with that module, then the changes
   that need a maintenance window.  It restarts nothing.
 
@@ -24,7 +24,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from xenmig.deploy import read_tree
+from xenmig.fleet.deploy import read_tree
 
 PLAYBOOK = """\
 # Written by xenmig fleet --ansible: deploys the trees xenmig rendered for

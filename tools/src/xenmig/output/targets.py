@@ -15,7 +15,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from xenmig.contributions import (
+from xenmig.output.contributions import (
     ENV_NO_COLLISION_PROTECT,
     ENV_NO_SSP,
     GRUB_DEFAULTS,

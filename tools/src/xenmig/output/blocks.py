@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from xenmig.contributions import Contribution
+from xenmig.output.contributions import Contribution
 from xenmig.spec import HostSpec
 
 # Sorts before "zz-autounmask" (where emerge --autounmask-write appends when

@@ -10,8 +10,8 @@ import pkgutil
 import xenmig
 from xenmig.errors import maint_module
 from xenmig.findings import REGISTRY, Finding
+from xenmig.output.targets import TABLE
 from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
-from xenmig.targets import TABLE
 
 
 def all_finding_classes() -> list[type[Finding]]:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from xenmig.blocks import block_body, render_block, without_block
-from xenmig.contributions import Contribution
 from xenmig.findings import Finding, Level
 from xenmig.hostfiles.shell import Refusal, ShellValues, read_shell
+from xenmig.output.blocks import block_body, render_block, without_block
+from xenmig.output.contributions import Contribution
 from xenmig.spec import HostSpec
 
 

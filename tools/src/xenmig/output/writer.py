@@ -4,7 +4,7 @@ Everything is computed first (:func:`plan_writes`: old and new content of
 each file), reported (create / update / remove / identical, or a diff), and
 only then written (:func:`write`).  The contract:
 
-* xenmig changes only its managed block (see :mod:`xenmig.blocks`): in a
+* xenmig changes only its managed block (see :mod:`xenmig.output.blocks`): in a
   package.* directory, the block lives in its own file ``90-xenmig``; in a
   package.* file, the block is inserted at the top and replaced in place
   later; env/xenmig-*.conf files hold the block alone.  Every other byte of
@@ -29,7 +29,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from xenmig.blocks import (
+from xenmig.errors import XenmigError
+from xenmig.findings import Finding, Level
+from xenmig.hostfiles.root import Escape, HostPathError, HostRoot
+from xenmig.output.blocks import (
     BEGIN,
     EDITED,
     FOREIGN,
@@ -42,7 +45,7 @@ from xenmig.blocks import (
     merge_block,
     render_block,
 )
-from xenmig.contributions import (
+from xenmig.output.contributions import (
     DEFAULT_RUNLEVEL,
     GUEST_FILES,
     INIT_D,
@@ -51,11 +54,7 @@ from xenmig.contributions import (
     Contribution,
     Link,
 )
-from xenmig.errors import XenmigError
-from xenmig.findings import Finding, Level
-from xenmig.hostfs import Escape, HostPathError, HostRoot
-from xenmig.spec import HostSpec
-from xenmig.targets import (
+from xenmig.output.targets import (
     END_BLOCK_FILES,
     FIXED,
     Placement,
@@ -63,9 +62,10 @@ from xenmig.targets import (
     is_guest_target,
     row,
 )
+from xenmig.spec import HostSpec
 
 # Targets are relative to etc/portage, or to the root when they start with
-# "/": the fixed rows of xenmig.targets, in their order.
+# "/": the fixed rows of xenmig.output.targets, in their order.
 TARGETS = FIXED
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
@@ -173,9 +173,9 @@ class FileChange:
 
 def _location(host: HostRoot, target: str) -> tuple[Path | None, bool, str | None]:
     """(file to edit, whether xenmig owns the whole file, problem), links
-    followed as the host sees them (:mod:`xenmig.hostfs`; a link that
+    followed as the host sees them (:mod:`xenmig.hostfiles.root`; a link that
     leaves the root to nothing is :class:`~xenmig.hostfs.Escape`), by the
-    target's placement (:mod:`xenmig.targets`)."""
+    target's placement (:mod:`xenmig.output.targets`)."""
     rel = target.lstrip("/") if target.startswith("/") else f"etc/portage/{target}"
     kind = host.kind(rel)
     dangling = kind == "missing" and host.readlink(rel) is not None
@@ -369,7 +369,7 @@ def plan_blocks(
 ) -> tuple[list[FileChange], list[Finding]]:
     """What writing xenmig's ``blocks`` ({target: block}) for ``host_name``
     to ``root`` changes: :func:`plan_writes` with the blocks rendered.
-    Every path is resolved as the host sees it (:mod:`xenmig.hostfs`)."""
+    Every path is resolved as the host sees it (:mod:`xenmig.hostfiles.root`)."""
     host = HostRoot.of(root)
     changes: list[FileChange] = []
     findings: list[Finding] = [
@@ -525,7 +525,7 @@ def write(changes: Iterable[FileChange], root: Path, *, fsync: bool = True,
     """Carry the changes out (and remove temps of interrupted runs).
 
     Each file is replaced atomically, within its directory's descriptor
-    (:mod:`xenmig.hostfs`: no link is followed); when one cannot be
+    (:mod:`xenmig.hostfiles.root`: no link is followed); when one cannot be
     written, the error names it, the files before it are new and the ones
     after it old.  Without ``fsync`` (a staging tree, synced once by the
     caller), a file that does not exist yet is created in place, without

@@ -1,0 +1,2 @@
+"""Many hosts: rendering a fleet, deploying rendered trees, the Ansible
+playbook and module."""

@@ -1,0 +1,2 @@
+"""The maintainers' tools: regenerating the overlay, releases, git, the
+reference page."""
