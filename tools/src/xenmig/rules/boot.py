@@ -25,10 +25,11 @@ and the rule reports it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from xenmig.findings import Finding, Level
+from xenmig.hostfiles.grub import read_legacy_menu
+from xenmig.hostfiles.xlconf import read_xl_conf, xl_setting
 from xenmig.output.contributions import (
     GRUB_DEFAULTS,
     GRUB_LEGACY_CONF,
@@ -47,7 +48,6 @@ from xenmig.rules.shellfile import (
 )
 from xenmig.spec import HostSpec
 
-_XL_SETTING = re.compile(r"""^\s*([A-Za-z0-9_.]+)\s*=\s*("[^"]*"|'[^']*'|[^#\s]*)""")
 SERIAL_XEN = "com1=115200,8n1 console=com1,vga"
 DOM0_CONSOLE = "console=hvc0"
 
@@ -201,53 +201,17 @@ def xl_conf(ctx: Context) -> Iterator[Finding | Contribution]:
     old = ctx.host_file(XL_CONF)
     if not lines or not old:
         return
-    want = {k: v for c in lines for k, v in [_xl_setting(c.line)] if k}
-    host = {}
-    for line in host_lines(old).decode("utf-8", "replace").splitlines():
-        key, value = _xl_setting(line)
-        if key:
-            host[key] = value
+    want = {k: v for c in lines for k, v in [xl_setting(c.line)] if k}
+    host = read_xl_conf(host_lines(old).decode("utf-8", "replace"))
     for key, value in want.items():
-        if key in host and host[key] != value:
-            yield HostSettingWins(spec.name, wins_message(key, host[key], value),
-                                  _where(ctx, XL_CONF), key)
+        if key in host and host[key].value != value:
+            yield HostSettingWins(
+                spec.name, f"{wins_message(key, host[key].value, value)} (line "
+                f"{host[key].line})", _where(ctx, XL_CONF), key)
 
 
 def _where(ctx: Context, target: str) -> str:
     return str(ctx.host_path(target) or target)
-
-
-def _xl_setting(line: str) -> tuple[str | None, str]:
-    """``key = "value"  # comment`` of an xl.conf line."""
-    m = _XL_SETTING.match(line)
-    if m is None:
-        return None, ""
-    return m[1], m[2].strip("'\"")
-
-
-_GRUB_LEGACY_LINE = re.compile(r"^([a-z]+)(?:[\s=]+(.*))?$")
-
-
-def _legacy_menu(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
-    """GRUB legacy's global settings (default, fallback, ...) and its
-    entries ({command: arguments}; ``module`` lines as module1, module2).
-    A command and its arguments are separated by blanks or ``=``."""
-    settings: dict[str, str] = {}
-    entries: list[dict[str, str]] = []
-    for raw in text.splitlines():
-        m = _GRUB_LEGACY_LINE.match(raw.strip())
-        if m is None:  # blank lines and comments
-            continue
-        command, rest = m[1], (m[2] or "").strip()
-        if command == "title":
-            entries.append({"title": rest})
-        elif not entries:
-            settings.setdefault(command, rest)
-        elif command == "module":
-            entries[-1][f"module{sum(k.startswith('module') for k in entries[-1]) + 1}"] = rest
-        else:
-            entries[-1].setdefault(command, rest)
-    return settings, entries
 
 
 def _dom0_of(entry: dict[str, str]) -> tuple[str, str | None]:
@@ -265,18 +229,20 @@ def grub_legacy(ctx: Context) -> Iterator[Finding | Contribution]:
     spec = ctx.spec
     old = ctx.host_file(GRUB_LEGACY_CONF)
     where = _where(ctx, GRUB_LEGACY_CONF)
-    settings, entries = _legacy_menu(host_lines(old).decode("utf-8", "replace") if old else "")
+    menu = read_legacy_menu(host_lines(old).decode("utf-8", "replace") if old else "")
+    settings, entries = menu.settings, menu.entries
     default = settings.get("default", "0")
     index = int(default) if default.isdigit() else 0
     if not entries or index >= len(entries):
         yield GrubLegacyUnread(spec.name, "no entry to take dom0's kernel from: no GRUB "
                                "legacy entries written", where)
         return
-    entry = entries[index]
+    entry = entries[index].commands
+    title = entries[index].title
     kernel_line, initrd = _dom0_of(entry)
     if not kernel_line:
-        yield GrubLegacyUnread(spec.name, f"entry {index} ({entry['title']}) has no kernel "
-                               "line: no GRUB legacy entries written", where)
+        yield GrubLegacyUnread(spec.name, f"entry {index} ({title}, line {entries[index].line}) "
+                               "has no kernel line: no GRUB legacy entries written", where)
         return
     kernel, _, args = kernel_line.partition(" ")
     name = kernel.rsplit("/", 1)[-1]
@@ -287,7 +253,7 @@ def grub_legacy(ctx: Context) -> Iterator[Finding | Contribution]:
            *([f"module {initrd}"] if initrd else [])]
     plain = [f"title {name} without Xen (xenmig fallback)", *root, f"kernel {kernel_line}",
              *([f"initrd {initrd}"] if initrd else [])]
-    why_xen = f"Xen {spec.host.xen} with dom0 on hvc0 (from entry {index}: {entry['title']})"
+    why_xen = f"Xen {spec.host.xen} with dom0 on hvc0 (from entry {index}: {title})"
     yield from (Contribution(GRUB_LEGACY_CONF, line, why_xen) for line in xen)
     yield from (Contribution(GRUB_LEGACY_CONF, line, "the fallback: the same kernel without "
                              "Xen") for line in plain)
