@@ -12,6 +12,7 @@ read this table, as mkosi derives its configuration from one SETTINGS table.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,9 +72,13 @@ class Target:
     def matches(self, target: str) -> bool:
         if not self.pattern:
             return target == self.path
-        regex = re.escape(self.path).replace(r"\{guest\}", r"[^/]+").replace(
-            r"\{file\}", r"[^/]+")
-        return re.fullmatch(regex, target) is not None
+        return _regex(self.path).fullmatch(target) is not None
+
+
+@functools.cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(re.escape(pattern).replace(r"\{guest\}", r"[^/]+").replace(
+        r"\{file\}", r"[^/]+"))
 
 
 GUEST_CONFIG = Target(f"{XEN_DIR}/{{guest}}.cfg", Placement.WHOLE, False, GUESTS,
@@ -129,9 +134,15 @@ SHARED_FILES = tuple(t.path for t in TABLE if t.placement in (Placement.TOP, Pla
 END_BLOCK_FILES = tuple(t.path for t in TABLE if t.placement is Placement.END)
 
 
+_BY_PATH = {t.path: t for t in TABLE if not t.pattern}
+
+
 def row(target: str) -> Target | None:
     """The row of a target (a fixed path, or one a pattern matches)."""
-    return next((t for t in TABLE if t.matches(target)), None)
+    found = _BY_PATH.get(target)
+    if found is not None:
+        return found
+    return next((t for t in TABLE if t.pattern and t.matches(target)), None)
 
 
 def is_guest_target(target: str) -> bool:
