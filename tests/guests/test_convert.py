@@ -12,8 +12,8 @@ from tests.support.cli import xenmig
 from tests.support.gentoo import SHARED
 from xenmig.errors import UserError
 from xenmig.guests.convert import convert
-from xenmig.guests.sxp import default_bridge, parse_sxp
-from xenmig.guests.xmread import Value, read_xm
+from xenmig.hostfiles.sxp import default_bridge, parse_sxp
+from xenmig.hostfiles.xm import Value, read_xm
 
 EXAMPLES = SHARED / "realworld/xen-project__xen@e04254f/tools/examples"
 OLD_HVM = SHARED / "realworld/xen-project__xen@a05dfca/tools/examples/xmexample.hvm"

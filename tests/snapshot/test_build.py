@@ -1,4 +1,4 @@
-"""xenmig.snapshot.build: the embedded ::gentoo snapshot, proven against its
+"""xenmig.maint.snapshot: the embedded ::gentoo snapshot, proven against its
 real inputs (md5-cache entries and profile files copied from Gentoo)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from xenmig.cli.snapshot import regen_metadata
 from xenmig.errors import UserError
 from xenmig.gentoo import depstring
 from xenmig.gentoo.repos import snapshot_date
-from xenmig.snapshot import build
+from xenmig.maint import snapshot as build
 from xenmig.snapshot.md5cache import iter_entries
 
 INPUTS = REPO_ROOT / "tools/snapshot-inputs"

@@ -1,7 +1,7 @@
 """``xenmig domu convert OLD.cfg [--os NAME] [--sxp xend-config.sxp] [--var K=V]``:
 an xm configuration as xl configuration on stdout; what changed is in its
 ``# note:`` lines.  The xm file is read, never run (see
-:mod:`xenmig.guests.xmread`).  Exit status 0, or 2 for input that cannot be
+:mod:`xenmig.hostfiles.xm`).  Exit status 0, or 2 for input that cannot be
 read or converted (the message names the file and the line).
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 from xenmig.errors import UserError
 from xenmig.guests.console import OSES
 from xenmig.guests.convert import convert
-from xenmig.guests.sxp import default_bridge
-from xenmig.guests.xmread import Value, read_xm
+from xenmig.hostfiles.sxp import default_bridge
+from xenmig.hostfiles.xm import Value, read_xm
 
 
 def add_parser(sub: Any) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from xenmig.gentoo.portage_view import PortageView, Repo
-from xenmig.snapshot.build import PROFILES, build
+from xenmig.maint.snapshot import PROFILES, build
 
 
 def add_parser(sub: Any) -> None:

@@ -38,7 +38,7 @@ from pathlib import Path
 from xenmig.errors import UserError
 from xenmig.guests.console import OSES, console_args, inittab_line, is_console_arg
 from xenmig.guests.xlcfg import xl_setting
-from xenmig.guests.xmread import Value, XmConfig
+from xenmig.hostfiles.xm import Value, XmConfig
 
 # Keys xl(1) reads with the same meaning as xm (xl.cfg(5)).
 XL_KEYS = {
