@@ -213,44 +213,13 @@ def portage_identity() -> str:
 # A make.conf line that sources another file: what it reads is not known
 # before reading it, so such a make.conf is never remembered.
 _SOURCING = re.compile(rb"(?:^|[\s;])(?:source|\.)(?:\s|$)", re.MULTILINE)
-# Directories portage's recursive reading skips (portage.const.VCS_DIRS).
-_VCS_DIRS = frozenset({"CVS", "RCS", "SCCS", ".bzr", ".git", ".hg", ".svn"})
-
-
 def _make_conf_files(host: HostRoot, top: str) -> list[Path]:
-    """The files portage reads for ``top`` (a file, or a directory read
-    recursively in sorted order without dotfiles, ``*~`` and VCS
-    directories), resolved in the root.  A FIFO, socket or device at
-    ``top`` is :class:`NotRegular` (portage would skip it silently; xenmig
-    says so); inside a directory they are skipped, as portage does."""
-    path = host.resolve(top)
-    kind = host.kind(path)
-    if kind == "missing":
-        return []
-    if kind == "other":
-        host.read(path)  # raises NotRegular, naming what it is
-    if kind == "file":
-        return [path]
-    found: list[Path] = []
-    seen: set[tuple[int, int]] = set()
-
-    def walk(directory: Path) -> None:
-        st = os.stat(directory)
-        if (st.st_dev, st.st_ino) in seen:
-            return
-        seen.add((st.st_dev, st.st_ino))
-        for name in sorted(e.name for e in host.entries(directory)):
-            if name.startswith(".") or name.endswith("~") or name in _VCS_DIRS:
-                continue
-            child = host.resolve(directory / name)
-            kind = host.kind(child)
-            if kind == "dir":
-                walk(child)
-            elif kind == "file":
-                found.append(child)
-
-    walk(path)
-    return found
+    """The files portage reads for ``top`` (:meth:`HostRoot.config_files`).
+    A FIFO, socket or device at ``top`` itself is :class:`NotRegular`
+    (portage would skip it silently; xenmig says so)."""
+    if host.kind(top) == "other":
+        host.read(top)  # raises NotRegular, naming what it is
+    return [path for _, path in host.config_files(top)]
 
 
 def _make_conf_key(host: HostRoot, files: Sequence[Path]) -> str | None:

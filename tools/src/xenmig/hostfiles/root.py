@@ -40,6 +40,8 @@ MAX_HOST_FILE = 4 * 1024 * 1024
 # As the kernel's MAXSYMLINKS.
 _MAX_LINKS = 40
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# Directories portage's recursive reading skips (portage.const.VCS_DIRS).
+_VCS_DIRS = frozenset({"CVS", "RCS", "SCCS", ".bzr", ".git", ".hg", ".svn"})
 
 
 class HostPathError(Exception):
@@ -76,10 +78,6 @@ class HostRoot:
     @classmethod
     def of(cls, root: Path) -> HostRoot:
         return cls(Path(os.path.realpath(root)))
-
-    @property
-    def confined(self) -> bool:
-        return self.top != Path("/")
 
     def relative(self, path: Path | str) -> str:
         """``path`` (absolute under the root, or root-relative) relative to it."""
@@ -167,23 +165,12 @@ class HostRoot:
             if error.errno == errno.ELOOP:
                 raise Escape(shown, "a link appeared after the path was resolved") from error
             raise
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            os.close(fd)
-            raise NotRegular(shown, f"not a regular file ({_kind(st.st_mode)}); "
-                             "xenmig reads only regular files")
-        with os.fdopen(fd, "rb") as handle:
-            if st.st_size > limit:
-                raise TooLarge(shown, f"{st.st_size} bytes, over xenmig's limit of {limit} "
-                               "for a host file")
-            data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise TooLarge(shown, f"over xenmig's limit of {limit} bytes for a host file")
-        return data
+        return _read_regular(fd, shown, limit)
 
     def kind(self, target: Path | str) -> str:
-        """dir, file, other, link (a link whose place in the root does not
-        exist) or missing, of ``target`` with its links followed."""
+        """dir, file, other (a FIFO, socket or device) or missing, of
+        ``target`` with its links followed (a link whose place in the root
+        does not exist is missing)."""
         path = self.resolve(target)
         try:
             mode = os.lstat(path).st_mode
@@ -191,21 +178,22 @@ class HostRoot:
             return "missing"
         if stat.S_ISDIR(mode):
             return "dir"
-        if stat.S_ISREG(mode):
-            return "file"
-        return "link" if stat.S_ISLNK(mode) else "other"
+        return "file" if stat.S_ISREG(mode) else "other"
+
+    def _unfollowed(self, target: Path | str) -> Path:
+        """``target`` with its parent directories resolved, its last
+        component as it is (a link not followed)."""
+        return self.resolve(Path(self.relative(target)).parent) / Path(str(target)).name
 
     def lexists(self, target: Path | str) -> bool:
         """Whether the last component exists (a link counts, followed or not)."""
-        path = self.resolve(Path(self.relative(target)).parent) / Path(str(target)).name
-        return os.path.lexists(path)
+        return os.path.lexists(self._unfollowed(target))
 
     def readlink(self, target: Path | str) -> str | None:
         """The target of a link (its parent directories resolved), None
         when it is not a link."""
-        path = self.resolve(Path(self.relative(target)).parent) / Path(str(target)).name
         try:
-            return os.readlink(path)
+            return os.readlink(self._unfollowed(target))
         except OSError:
             return None
 
@@ -216,6 +204,34 @@ class HostRoot:
                 return list(found)
         except OSError:
             return []
+
+    def config_files(self, target: Path | str) -> list[tuple[str, Path]]:
+        """The files portage reads for a configuration path that may be a
+        file or a directory (make.conf, package.*), in its order: the
+        directory read recursively and sorted, without dotfiles, ``*~``
+        and VCS directories, regular files only, as
+        ``portage.util._recursive_file_list`` lists them; links followed in
+        the root, each directory once (a link loop ends).  Each file comes
+        with its name below ``target`` ("" for ``target`` itself)."""
+        found: list[tuple[str, Path]] = []
+        seen: set[tuple[int, int]] = set()
+
+        def visit(name: str, path: Path) -> None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return
+            if stat.S_ISREG(st.st_mode):
+                found.append((name, path))
+            elif stat.S_ISDIR(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                for entry in sorted(e.name for e in self.entries(path)):
+                    if not (entry.startswith(".") or entry.endswith("~") or entry in _VCS_DIRS):
+                        visit(f"{name}/{entry}" if name else entry,
+                              self.resolve(path / entry))
+
+        visit("", self.resolve(target))
+        return found
 
     # -- directories for writing ---------------------------------------
     @contextmanager
@@ -256,22 +272,28 @@ def read_file(path: Path, *, limit: int = MAX_HOST_FILE) -> bytes:
 
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+        return _read_regular(fd, str(path), limit)
+    except HostPathError as error:
+        raise UserError(f"{path}: cannot read: {error.why}") from error
     except OSError as error:
         raise UserError(f"{path}: cannot read: {error.strerror}") from error
+
+
+def _read_regular(fd: int, shown: str, limit: int) -> bytes:
+    """The bytes of the open file ``fd`` (closed here): only a regular file
+    (:class:`NotRegular`) of at most ``limit`` bytes (:class:`TooLarge`)."""
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
-        raise UserError(f"{path}: cannot read: not a regular file ({_kind(st.st_mode)})")
+        raise NotRegular(shown, f"not a regular file ({_kind(st.st_mode)}); "
+                         "xenmig reads only regular files")
     with os.fdopen(fd, "rb") as handle:
         if st.st_size > limit:
-            raise UserError(f"{path}: cannot read: {st.st_size} bytes, over xenmig's limit "
-                            f"of {limit}")
-        try:
-            data = handle.read(limit + 1)
-        except OSError as error:
-            raise UserError(f"{path}: cannot read: {error.strerror}") from error
+            raise TooLarge(shown, f"{st.st_size} bytes, over xenmig's limit of {limit} "
+                           "for a host file")
+        data = handle.read(limit + 1)
     if len(data) > limit:
-        raise UserError(f"{path}: cannot read: over xenmig's limit of {limit} bytes")
+        raise TooLarge(shown, f"over xenmig's limit of {limit} bytes for a host file")
     return data
 
 

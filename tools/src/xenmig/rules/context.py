@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xenmig.gentoo.answers import Answers, ViewInputs
 from xenmig.gentoo.portage_view import MakeConf, Resolution
 from xenmig.gentoo.repos import OVERLAY_NAME, RepoSet
-from xenmig.hostfiles.root import HostPathError, HostRoot, NotRegular
+from xenmig.hostfiles.root import HostPathError, HostRoot
 from xenmig.output.blocks import MANAGED_FILE, Merged, merge_block
 from xenmig.output.contributions import MAKE_CONF, Contribution
 from xenmig.output.targets import PACKAGE_TARGETS, resolver_input
@@ -195,36 +193,16 @@ def _without_block(data: bytes) -> bytes:
 
 def _read_tolerantly(host: HostRoot, name: str,
                      refused: list[HostPathError]) -> dict[str, bytes]:
-    """``etc/portage/name`` (a file, or a directory read recursively, links
-    followed within the root, each directory once) as {relative path:
-    content}.  What portage skips is skipped (FIFOs, devices, dotfiles and
-    ``*~`` in directories); a file over the size limit goes to ``refused``."""
-    etc = host.resolve("etc/portage")
+    """``etc/portage/name`` as portage reads it (a file, or a directory
+    read recursively: :meth:`HostRoot.config_files`) as {relative path:
+    content}; a file over the size limit goes to ``refused``."""
     found: dict[str, bytes] = {}
-    seen: set[tuple[int, int]] = set()
-    stack = [name]
-    while stack:
-        rel = stack.pop()
-        path = host.resolve(etc / rel)
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            if (st.st_dev, st.st_ino) in seen:
-                continue  # a directory link loop
-            seen.add((st.st_dev, st.st_ino))
-            stack.extend(f"{rel}/{e.name}" for e in host.entries(path)
-                         if not e.name.startswith(".") and not e.name.endswith("~"))
-            continue
+    for below, path in host.config_files(f"etc/portage/{name}"):
         try:
             data = host.read(path)
         except HostPathError as error:
-            if not isinstance(error, NotRegular):
-                refused.append(error)
-            continue
-        except OSError:
+            refused.append(error)
             continue
         if data is not None:
-            found[rel] = data
+            found[f"{name}/{below}" if below else name] = data
     return found
