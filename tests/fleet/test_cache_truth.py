@@ -282,3 +282,18 @@ def test_a_git_checkout_moved_and_dirtied(tmp_path: Path) -> None:
     git(gentoo, "checkout", "-q", "HEAD~1")
     with Answers(repo_list, store) as warm:
         assert warm.resolve(INPUTS, META) == clean
+
+
+@pytest.mark.parametrize("entry", ["[]", '{"USE": 1}', '"text"'])
+def test_a_make_conf_memo_of_the_wrong_shape_is_a_miss(tmp_path: Path, entry: str) -> None:
+    from xenmig.cache import cache_dir
+
+    root = tmp_path / "root"
+    (root / "etc/portage").mkdir(parents=True)
+    (root / "etc/portage/make.conf").write_text(f'USE="xen {tmp_path.name}"\n')
+    memo = cache_dir() / "make-conf"
+    before = set(memo.glob("*.json")) if memo.is_dir() else set()
+    truth = read_make_conf(root)
+    (added,) = set(memo.glob("*.json")) - before
+    added.write_text(entry)
+    assert read_make_conf(root) == truth

@@ -273,6 +273,8 @@ class Answers:
                 h.update(entry.name.encode() + b"\0" + _identity(Path(entry.path)))
             cache_dir = top / "metadata/md5-cache" / category
             for pf in self._listing(cache_dir):
+                if not pf.startswith(f"{name}-"):  # most of a category: cheap to skip
+                    continue
                 with contextlib.suppress(depstring.DepSyntaxError):
                     if depstring.split_pf(pf)[0] == name:
                         h.update(pf.encode() + b"\0" + _identity(cache_dir / pf))

@@ -257,8 +257,13 @@ def read_make_conf(config_root: Path) -> MakeConf:
         return MakeConf({}, (where,), f"{where}: {error.strerror}")
     memo = cache_dir() / "make-conf" / f"{key}.json" if key else None
     if memo is not None:
+        remembered: Any = None
         with contextlib.suppress(OSError, ValueError):
-            return MakeConf(json.loads(memo.read_bytes()), found)
+            remembered = json.loads(memo.read_bytes())
+        # another shape (other code, damage) is a miss, as for the answers
+        if isinstance(remembered, dict) and all(
+                isinstance(v, str) for v in remembered.values()):
+            return MakeConf(remembered, found)
     result = _read_make_conf(host, files, found)
     if memo is not None and result.error is None:
         store(memo, json.dumps(result.values).encode())

@@ -10,7 +10,7 @@ import pkgutil
 import xenmig
 from xenmig.errors import maint_module
 from xenmig.findings import REGISTRY, Finding
-from xenmig.output.targets import TABLE
+from xenmig.output.targets import TABLE, root_relative
 from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
 
 
@@ -54,8 +54,7 @@ def host_spec_reference() -> str:
         keep_trailing_newline=True, autoescape=False,
     )
     targets = [
-        (t.path if t.path.startswith("/") else f"/etc/portage/{t.path}", t.placement.value,
-         t.resolver_input, t.doc, t.applying)
+        ("/" + root_relative(t.path), t.placement.value, t.resolver_input, t.doc, t.applying)
         for t in TABLE
     ]
     page: str = environment.get_template("host-spec.md.j2").render(

@@ -137,6 +137,12 @@ END_BLOCK_FILES = tuple(t.path for t in TABLE if t.placement is Placement.END)
 _BY_PATH = {t.path: t for t in TABLE if not t.pattern}
 
 
+def root_relative(target: str) -> str:
+    """Where a target is, relative to the root (``package.use`` is
+    ``etc/portage/package.use``; ``/etc/conf.d/net`` is ``etc/conf.d/net``)."""
+    return target.lstrip("/") if target.startswith("/") else f"etc/portage/{target}"
+
+
 def row(target: str) -> Target | None:
     """The row of a target (a fixed path, or one a pattern matches)."""
     found = _BY_PATH.get(target)

@@ -60,6 +60,7 @@ from xenmig.output.targets import (
     Placement,
     is_guest_config,
     is_guest_target,
+    root_relative,
     row,
 )
 from xenmig.spec import HostSpec
@@ -176,7 +177,7 @@ def _location(host: HostRoot, target: str) -> tuple[Path | None, bool, str | Non
     followed as the host sees them (:mod:`xenmig.hostfiles.root`; a link that
     leaves the root to nothing is :class:`~xenmig.hostfs.Escape`), by the
     target's placement (:mod:`xenmig.output.targets`)."""
-    rel = target.lstrip("/") if target.startswith("/") else f"etc/portage/{target}"
+    rel = root_relative(target)
     kind = host.kind(rel)
     dangling = kind == "missing" and host.readlink(rel) is not None
     path = host.resolve(rel, leaving_ok=False)
@@ -245,7 +246,7 @@ def _temp_dirs() -> tuple[str, ...]:
     directory is (its own file goes inside)."""
     dirs = ["etc/portage"]
     for t in TARGETS:
-        rel = t.lstrip("/") if t.startswith("/") else f"etc/portage/{t}"
+        rel = root_relative(t)
         dirs.append(os.path.dirname(rel))
         found = row(t)
         if found and found.placement in (Placement.PACKAGE, Placement.MAKE_CONF_DIR):
@@ -280,11 +281,11 @@ def leftover_temps(root: Path | HostRoot) -> list[Path]:
     """Temp files of interrupted runs: those of a live process (another
     run writing there now) are not leftovers."""
     host = root if isinstance(root, HostRoot) else HostRoot.of(root)
-    dirs = [*_TEMP_DIRS, *(host.relative(p.parent) for p in _guest_files(host))]
-    guest_dirs = [d.path for d in host.entries(GUEST_FILES.lstrip("/"))
+    # /etc/xen is among the target directories; each guest's own comes on top
+    guest_dirs = [host.relative(d.path) for d in host.entries(GUEST_FILES.lstrip("/"))
                   if d.is_dir(follow_symlinks=False)]
     return sorted(
-        Path(e.path) for directory in dict.fromkeys([*dirs, *guest_dirs])
+        Path(e.path) for directory in dict.fromkeys([*_TEMP_DIRS, *guest_dirs])
         for e in host.entries(directory)
         if is_temp(e.name) and not _alive(_temp_pid(e.name))
     )
@@ -296,7 +297,7 @@ def escaping_targets(host_name: str, root: Path) -> list[Finding]:
     leads out of the root: checked before the rules ask portage (the
     resolver's copy of etc/portage is written to the same places)."""
     host = HostRoot.of(root)
-    places = [t.lstrip("/") if t.startswith("/") else f"etc/portage/{t}" for t in TARGETS]
+    places = [root_relative(t) for t in TARGETS]
     places += [d.lstrip("/") for d in (INIT_D, DEFAULT_RUNLEVEL, XENDOMAINS_AUTO, XEN_DIR,
                                         GUEST_FILES)]
     found: list[Finding] = []
@@ -381,7 +382,7 @@ def plan_blocks(
     gone: list[str] = []  # stale guest configurations that are removed
     for target in (*TARGETS, *guest_targets, *stale):
         block = blocks.get(target)
-        display = target.lstrip("/") if target.startswith("/") else f"etc/portage/{target}"
+        display = root_relative(target)
         try:
             path, owned, problem = _location(host, target)
             old = host.read(path) if path is not None else None
