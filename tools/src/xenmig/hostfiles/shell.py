@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -210,7 +210,7 @@ _SUBSTITUTIONS = {
 }
 
 
-def _find(nodes: Iterable[Any], kinds: Mapping[str, str]) -> str | None:
+def _find(nodes: Iterable[Any], kinds: Container[str]) -> str | None:
     """The first of ``kinds`` anywhere in ``nodes``."""
     stack = list(nodes)
     while stack:
@@ -222,13 +222,7 @@ def _find(nodes: Iterable[Any], kinds: Mapping[str, str]) -> str | None:
 
 
 def _has_code(node: Any) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type in _CODE:
-            return True
-        stack.extend(current.children)
-    return False
+    return _find([node], _CODE) is not None
 
 
 def _assign(node: Any, out: ShellValues, statement: Any) -> None:
@@ -319,12 +313,8 @@ def _word(node: Any, out: ShellValues) -> str:
         return _ansi_c(_text(node)[2:-1])
     if kind in ("simple_expansion", "expansion"):
         return _expand(node, out)
-    raise _Unknown({
-        "command_substitution": "a command substitution",
-        "process_substitution": "a process substitution",
-        "arithmetic_expansion": "arithmetic",
-        "brace_expression": "a brace expansion",
-    }.get(kind, f"a {kind.replace('_', ' ')}"))
+    raise _Unknown({**_SUBSTITUTIONS, "brace_expression": "a brace expansion"}.get(
+        kind, f"a {kind.replace('_', ' ')}"))
 
 
 def _string(node: Any, out: ShellValues) -> str:
