@@ -48,6 +48,15 @@ def pytest_deselected(items: list[pytest.Item]) -> None:
     produced.SESSION["partial"] = True
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """A skipped test (../shared absent, a tool missing) may be the one
+    that produces a finding: the session is not the whole suite then."""
+    from tests.support import produced
+
+    if report.skipped:
+        produced.SESSION["partial"] = True
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The lab runs last (its kernel builds in the background meanwhile),
     then the check that every finding class was produced by a test."""

@@ -30,7 +30,8 @@ def test_every_finding_class_is_produced_by_a_test() -> None:
     """Runs last (tests/conftest.py): each finding class was made by at
     least one test case, in process or by a command a test ran."""
     if produced.SESSION["partial"]:
-        pytest.skip("only the whole suite shows which findings its cases produce")
+        pytest.skip("only the whole suite, every test run (none deselected or skipped), "
+                    "shows which findings its cases produce")
     missing = sorted(c.__name__ for c in all_finding_classes()
                      if c.__name__ not in produced.PRODUCED)
     assert not missing, f"no test case produces: {', '.join(missing)}"
