@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import cast
+
 import pytest
 
 from tests.support import produced
 from tests.support.gentoo import REPO_ROOT
-from xenmig.findings import REGISTRY
-from xenmig.maint.reference import all_finding_classes, host_spec_reference
+from tests.support.specs import write_spec
+from xenmig.findings import REGISTRY, Finding
+from xenmig.gentoo.answers import Answers
+from xenmig.gentoo.repos import RepoSet
+from xenmig.maint.reference import all_finding_classes, host_spec_reference, reporters
+from xenmig.rules import UndeclaredFinding, checked
+from xenmig.rules.context import Context
+from xenmig.rules.xen_series import XenSeriesPinned
+from xenmig.spec import load_spec
 from xenmig.spec.settings import SETTINGS
 
 
@@ -21,9 +32,32 @@ def test_every_key_and_finding_is_documented() -> None:
     for setting in SETTINGS:
         assert f"| `{setting.key}` |" in page
     classes = all_finding_classes()
-    assert classes == sorted(REGISTRY.values(), key=lambda c: c.__name__)
+    assert classes == sorted((c for c in REGISTRY.values() if c.__module__.startswith("xenmig.")),
+                             key=lambda c: c.__name__)
     for cls in classes:
         assert cls.__doc__ and f"| `{cls.__name__}` | {cls.level} |" in page
+
+
+def test_every_finding_class_is_declared_by_the_modules_that_yield_it() -> None:
+    """Each module lists the findings it yields (the rules are checked
+    against it as they run): every finding class is some module's, and a
+    module declares only finding classes."""
+    by = reporters()
+    classes = {c.__name__ for c in all_finding_classes()}
+    assert sorted(classes - by.keys()) == []
+    assert sorted(by.keys() - classes) == []
+
+
+def test_a_rule_that_yields_an_undeclared_finding_is_a_defect(tmp_path: Path) -> None:
+    spec = load_spec(write_spec(tmp_path, "u1"))
+    ctx = Context(spec, cast(RepoSet, None), cast(Answers, None))
+
+    def rogue(ctx: Context) -> Iterator[Finding]:
+        yield XenSeriesPinned(ctx.scope, "not ours")
+
+    rogue.__module__ = "xenmig.rules.guests"
+    with pytest.raises(UndeclaredFinding, match="rogue yielded XenSeriesPinned"):
+        list(checked(rogue, ctx))
 
 
 def test_every_finding_class_is_produced_by_a_test() -> None:

@@ -3,10 +3,10 @@ files; stable MACs; guests and MACs unique across the fleet."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -14,6 +14,8 @@ import pytest
 from tests.support.cli import xenmig
 from tests.support.specs import write_spec
 from xenmig.errors import UserError
+from xenmig.gentoo.answers import Answers
+from xenmig.gentoo.repos import RepoSet
 from xenmig.output.contributions import Contribution
 from xenmig.rules import guests
 from xenmig.rules.context import Context
@@ -92,7 +94,7 @@ def test_router_config(tmp_path: Path) -> None:
 def test_boot_and_console_by_type(tmp_path: Path, domu: dict[str, Any],
                                   expected: dict[str, Any]) -> None:
     spec = load_spec(spec_with(tmp_path, domu, kernel={"hvm_guests": True}))
-    ctx = cast(Context, SimpleNamespace(spec=spec, host=spec.name))
+    ctx = Context(spec, cast(RepoSet, None), cast(Answers, None))  # the rule asks no portage
     results = list(guests.domus(ctx))
     contributions = [r for r in results if isinstance(r, Contribution)]
     cfg = tmp_path / "guest.cfg"
@@ -191,3 +193,23 @@ def test_a_guest_that_leaves_the_spec_is_removed(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stdout
     assert "[ManagedBlockEdited]" in proc.stdout and "gateway.cfg" in proc.stdout
     assert "memory = 768" in gateway.read_text()
+
+
+def test_a_guest_finding_is_about_the_guest_and_carries_its_data(tmp_path: Path) -> None:
+    """PvhGrubImage concerns a guest, not the host: JSON names host and
+    guest and carries the image as data; the text names the guest once."""
+    pvh = {"name": "web", "type": "pvh", "bridges": ["xenbr0"],
+           "disks": ["phy:/dev/vg0/web,xvda,w"]}
+    spec = spec_with(tmp_path, pvh)
+    cache = tmp_path / "cache"
+    proc = xenmig(cache, "check", "--json", spec, merge_stderr=False)
+    found = [f for f in json.loads(proc.stdout) if f["name"] == "PvhGrubImage"]
+    assert found == [{
+        "name": "PvhGrubImage", "level": "info", "scope": "guest", "host": "g1", "guest": "web",
+        "message": f"boots {guests.PVH_GRUB}: make it with grub-mkimage -O i386-xen_pvh",
+        "file": "/etc/xen/web.cfg", "key": "kernel",
+        "data": {"image": guests.PVH_GRUB, "config": "/etc/xen/web.cfg"},
+    }]
+    text = xenmig(cache, "check", spec).stdout
+    assert (f"g1: info: guest web: /etc/xen/web.cfg: kernel: boots {guests.PVH_GRUB}: "
+            "make it with grub-mkimage -O i386-xen_pvh [PvhGrubImage]") in text

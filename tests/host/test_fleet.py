@@ -50,12 +50,12 @@ def test_legacy_hosts_are_reinstalled_as_amd64(host: str, snapshot_repos: RepoSe
     spec = load_spec(spec_path(host))
     old = assess(spec, snapshot_repos)
     assert names(old) == LEGACY_ERRORS
-    assert all(f.level is Level.ERROR and f.file == str(spec.path) for f in old.findings)
+    assert all(f.level is Level.ERROR and f.location()[0] == str(spec.path) for f in old.findings)
     assert old.evaluation.contributions == []  # nothing to write in place
     new = assess(reinstall_spec(spec), snapshot_repos)
     expected = [n for n in REINSTALLED if host != "xen09" or n != "GlibcFiltersSspItself"]
     assert names(new) == expected
-    replaced = sorted(f.message.split(":")[0] for f in new.findings if f.name == "FlagReplaced")
+    replaced = sorted(f.describe().split(":")[0] for f in new.findings if f.name == "FlagReplaced")
     assert replaced == ["pae", "xsm"]
     plan = plan_host(old, new)
     assert plan.mode == "reinstall"
@@ -95,6 +95,6 @@ def test_xen11_keeps_its_lts_kernel_with_udev_pinned(snapshot_repos: RepoSet) ->
     assert lines(result, "package.mask") == [">=sys-apps/systemd-utils-260"]
     assert "app-emulation/xen-migration-meta old-lts-kernel" in lines(result, "package.use")
     (pinned,) = [f for f in result.findings if f.name == "UdevPinned"]
-    assert "systemd-utils-259.4" in pinned.message
+    assert "systemd-utils-259.4" in pinned.describe()
     # target 4.20 is the newest series: nothing of Xen masked
     assert not any("xen" in line for line in lines(result, "package.mask"))

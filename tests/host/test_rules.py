@@ -43,7 +43,7 @@ def test_kernel_older_than_every_udev_in_the_repositories(
     # would leave no provider of virtual/udev (checked with the resolver).
     result = run(tmp_path, snapshot_repos, host={"kernel": "4.19"})
     assert names(result) == ["NoUdevForKernel"]
-    assert ">=sys-apps/systemd-utils-258" in result.findings[0].message
+    assert ">=sys-apps/systemd-utils-258" in result.findings[0].describe()
     assert result.blocked and not result.evaluation.contributions
 
 
@@ -64,13 +64,13 @@ def test_in_place_upgrade_from_xen3_scopes_collision_protect(
 def test_amd64_spec_with_a_32bit_userland(tmp_path: Path, snapshot_repos: RepoSet) -> None:
     result = run(tmp_path, snapshot_repos, portage={"chost": "i686-pc-linux-gnu"})
     assert names(result) == ["UserlandNotAmd64"]
-    assert result.findings[0].key == "[portage] chost"
+    assert result.findings[0].location()[1] == "[portage] chost"
 
 
 def test_unavailable_xen_series(tmp_path: Path, snapshot_repos: RepoSet) -> None:
     result = run(tmp_path, snapshot_repos, host={"xen": "4.18"})
     assert names(result) == ["XenSeriesUnavailable"]
-    assert "available: 4.19, 4.20" in result.findings[0].message
+    assert "available: 4.19, 4.20" in result.findings[0].describe()
 
 
 def test_flags_nobody_has_and_negative_flags(tmp_path: Path, snapshot_repos: RepoSet) -> None:
@@ -142,11 +142,12 @@ def test_unreadable_make_conf_is_a_finding(tmp_path: Path, snapshot_repos: RepoS
 def test_missing_keywords_are_errors_never_double_star(tmp_path: Path) -> None:
     """A package of the migration set without any keyword for the arch: the
     resolver would need ``**``; xenmig reports it and writes nothing."""
+    from xenmig.findings import Scope
     from xenmig.gentoo.portage_view import Resolution
     from xenmig.rules import keywords
 
     class Ctx:
-        host, arch = "t1", "amd64"
+        scope, arch = Scope.for_host("t1"), "amd64"
 
         def resolve(self, atoms: tuple[str, ...],
                     contributions: tuple[Contribution, ...] = ()) -> Resolution:

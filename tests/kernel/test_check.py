@@ -212,6 +212,10 @@ def test_cli_json_exit_status_and_tree_explanations(tmp_path: Path, linux_tree: 
     data = json.loads(proc.stdout)
     assert {d["name"] for d in data} == {"Dom0Unusable", "HvcConsoleMissing", "Dom0OptionMissing"}
     assert all(d["file"] == str(path) and d["key"].startswith("CONFIG_") for d in data)
+    # No spec: the findings are about the file, which each line names once.
+    assert all(d["scope"] == "file" and d["path"] == str(path) and "host" not in d for d in data)
+    text = xenmig(tmp_path / "cache", "kernel", "check", path).stdout
+    assert f"{path}: error: CONFIG_HVC_XEN: CONFIG_HVC_XEN is not set: " in text
     explained = xenmig(tmp_path / "cache", "kernel", "check", path, "--tree", linux_tree,
                        merge_stderr=False)
     assert explained.returncode == 1

@@ -89,7 +89,7 @@ def test_hand_edited_block_is_left_alone(spec: HostSpec, tmp_path: Path) -> None
     path.write_text(edited)
     changes, findings = plan_writes(spec, tmp_path, [USE])
     assert [f.name for f in findings] == ["ManagedBlockEdited"]
-    assert findings[0].file == str(path)
+    assert findings[0].location()[0] == str(path)
     assert all(c.path != path for c in changes)
 
 

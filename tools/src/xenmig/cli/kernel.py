@@ -24,7 +24,7 @@ from typing import Any
 
 from xenmig.cli.common import print_findings, print_json
 from xenmig.errors import UserError
-from xenmig.findings import Finding, exit_status
+from xenmig.findings import TextFinding, exit_status
 from xenmig.kernel import verify
 from xenmig.kernel.check import check
 from xenmig.kernel.config import KernelConfig, read_config
@@ -103,7 +103,7 @@ def run_check(args: argparse.Namespace) -> int:
     return exit_status(findings)
 
 
-def _explained(findings: list[Finding], config: KernelConfig, tree: Path) -> list[Finding]:
+def _explained(findings: list[TextFinding], config: KernelConfig, tree: Path) -> list[TextFinding]:
     values = config.values
     model = load_model(tree, "i386" if config.arch == "x86" else config.arch)
     if Version(model.version).series() != config.version.series():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, Scope, TextFinding
 from xenmig.kernel.config import KernelConfig
 from xenmig.kernel.drivers import DRIVERS, MEGARAID_SYMBOLS
 from xenmig.spec import HostSpec, Version
@@ -41,12 +41,12 @@ _BACKENDS = ("XEN_BACKEND", "XEN_BLKDEV_BACKEND", "XEN_NETDEV_BACKEND", "XEN_PCI
              "XEN_SCSI_BACKEND")
 NO_PV32 = Version("5.9")
 # finding(class, symbol, message): a finding about CONFIG_<symbol> of the file.
-Emit = Callable[[type[Finding], str, str], Finding]
+Emit = Callable[[type[TextFinding], str, str], TextFinding]
 MEGARAID_PANICS = (Version("2.6.29"), Version("2.6.34"))
 COMPAT_BROKEN = (Version("2.6.32"), Version("2.6.34"))
 
 
-class NotAXenKernel(Finding):
+class NotAXenKernel(TextFinding):
     """The kernel has no Xen support (``CONFIG_XEN`` is off or absent).
     Options that merely contain "XEN" do not count: ``KVM_XEN`` is KVM's
     Xen emulation, ``NETXEN_NIC`` and ``MMC_SDHCI_XENON`` are hardware
@@ -55,14 +55,14 @@ class NotAXenKernel(Finding):
     level = Level.ERROR
 
 
-class Dom0SupportMissing(Finding):
+class Dom0SupportMissing(TextFinding):
     """A Xen kernel that cannot be the control domain: ``CONFIG_XEN_DOM0``
     (mainline) or ``CONFIG_XEN_PRIVILEGED_GUEST`` (XenLinux) is off."""
 
     level = Level.ERROR
 
 
-class Dom0Unusable(Finding):
+class Dom0Unusable(TextFinding):
     """``XEN_DOM0`` is set but the backends or the toolstack devices are
     not: the kernel boots as dom0 and cannot serve a single guest (no
     blkback/netback, no /dev/xen/evtchn, gntdev or privcmd).  Configs like
@@ -72,7 +72,7 @@ class Dom0Unusable(Finding):
     level = Level.ERROR
 
 
-class Dom0OptionMissing(Finding):
+class Dom0OptionMissing(TextFinding):
     """An option a dom0 normally has is off (xenfs, /sys/hypervisor, the
     grant allocator, the balloon driver, pciback, Xen ACPI processor);
     what it is for is in the message."""
@@ -80,21 +80,21 @@ class Dom0OptionMissing(Finding):
     level = Level.WARNING
 
 
-class DomuHasBackends(Finding):
+class DomuHasBackends(TextFinding):
     """A guest kernel with dom0 support or backends: harmless, but not what
     the role says; the domU fragment turns them off."""
 
     level = Level.WARNING
 
 
-class DomuFrontendMissing(Finding):
+class DomuFrontendMissing(TextFinding):
     """A guest kernel without the block or network frontend: the guest
     finds no disk or no network."""
 
     level = Level.ERROR
 
 
-class DomuFrontendModular(Finding):
+class DomuFrontendModular(TextFinding):
     """A guest frontend is a module: the guest only finds its root disk if
     its initramfs carries the module.  The domU fragment builds frontends
     in."""
@@ -102,14 +102,14 @@ class DomuFrontendModular(Finding):
     level = Level.WARNING
 
 
-class DomuNotMonolithic(Finding):
+class DomuNotMonolithic(TextFinding):
     """The spec asks for monolithic guest kernels (``[kernel]
     domu_monolithic``), and this one has loadable modules."""
 
     level = Level.WARNING
 
 
-class HvcConsoleMissing(Finding):
+class HvcConsoleMissing(TextFinding):
     """No Xen console driver (``CONFIG_HVC_XEN``): with ``console=hvc0``
     the kernel prints nothing and no getty can run, the silent console of
     the original migration."""
@@ -117,21 +117,21 @@ class HvcConsoleMissing(Finding):
     level = Level.ERROR
 
 
-class BridgeMissing(Finding):
+class BridgeMissing(TextFinding):
     """dom0 without Linux bridging (``CONFIG_BRIDGE``): guests' vifs have
     nothing to attach to."""
 
     level = Level.ERROR
 
 
-class TunMissing(Finding):
+class TunMissing(TextFinding):
     """The spec has HVM guests (``[kernel] hvm_guests``), whose device
     model (qemu) needs TUN/TAP in dom0."""
 
     level = Level.ERROR
 
 
-class PaeMissing(Finding):
+class PaeMissing(TextFinding):
     """A 32-bit x86 Xen kernel without PAE (``CONFIG_X86_PAE``).  Xen runs
     32-bit guests in PAE mode only (since 3.3; the original migration's
     2.6.21 dom0 kernel could not even enable it), and mainline Xen support
@@ -140,7 +140,7 @@ class PaeMissing(Finding):
     level = Level.ERROR
 
 
-class NoPv32Dom0(Finding):
+class NoPv32Dom0(TextFinding):
     """A 32-bit x86 kernel of Linux 5.9 or later cannot be a dom0: Xen PV,
     which dom0 needs, depends on X86_64 since 5.9.  Reinstall the host as
     amd64 (``xenmig plan``)."""
@@ -148,7 +148,7 @@ class NoPv32Dom0(Finding):
     level = Level.ERROR
 
 
-class XenCompatTooLow(Finding):
+class XenCompatTooLow(TextFinding):
     """A XenLinux 2.6.32-2.6.34 tree with Xen compatibility below 3.0.4.
     The original migration's builds ended with "unexpected non-allocatable
     section" (``__xen_guest``) and "kernel image bigger than
@@ -159,7 +159,7 @@ class XenCompatTooLow(Finding):
     level = Level.ERROR
 
 
-class MegaraidBuiltIn(Finding):
+class MegaraidBuiltIn(TextFinding):
     """A MegaRAID driver built into a 2.6.29-2.6.34 kernel: in the original
     migration those kernels panicked at boot with the megaraid driver
     compiled in or loaded from an initrd; it went back to 2.6.18."""
@@ -167,7 +167,7 @@ class MegaraidBuiltIn(Finding):
     level = Level.ERROR
 
 
-class MegaraidModule(Finding):
+class MegaraidModule(TextFinding):
     """A MegaRAID driver as a module of a 2.6.29-2.6.34 kernel: it panicked
     at boot in the original migration when an initrd loaded it.  A .config
     cannot show what is in the initrd: check it (``lsinitrd``) and the
@@ -176,7 +176,7 @@ class MegaraidModule(Finding):
     level = Level.WARNING
 
 
-class StorageDriverMissing(Finding):
+class StorageDriverMissing(TextFinding):
     """A storage controller driver of the spec (``[host] storage``) is
     neither built in nor a module.  cciss is gone since Linux 4.14: its
     controllers are driven by hpsa (``CONFIG_SCSI_HPSA``); mpt2sas is part
@@ -185,24 +185,25 @@ class StorageDriverMissing(Finding):
     level = Level.ERROR
 
 
-class StorageDriverUnknown(Finding):
+class StorageDriverUnknown(TextFinding):
     """xenmig does not know the Kconfig option of this storage driver, so it
     can neither check nor add it; the known ones are in the message."""
 
     level = Level.WARNING
 
 
-def check(config: KernelConfig, role: str = "dom0", spec: HostSpec | None = None) -> list[Finding]:
+def check(config: KernelConfig, role: str = "dom0",
+          spec: HostSpec | None = None) -> list[TextFinding]:
     """The findings of ``config`` as a ``role`` kernel (of ``spec``'s host)."""
     return list(_check(config, role, spec))
 
 
-def _check(config: KernelConfig, role: str, spec: HostSpec | None) -> Iterator[Finding]:
-    host = spec.name if spec else config.path.name
+def _check(config: KernelConfig, role: str, spec: HostSpec | None) -> Iterator[TextFinding]:
     file = str(config.path)
+    scope = Scope.for_host(spec.name) if spec else Scope.for_file(file)
 
-    def finding(cls: type[Finding], symbol: str, message: str) -> Finding:
-        return cls(host, message, file, f"CONFIG_{symbol}")
+    def finding(cls: type[TextFinding], symbol: str, message: str) -> TextFinding:
+        return cls(scope, message, file, f"CONFIG_{symbol}")
 
     version = config.version
     yield from _legacy(config, finding)
@@ -234,7 +235,7 @@ def _check(config: KernelConfig, role: str, spec: HostSpec | None) -> Iterator[F
                       f"{config.state('HVC_XEN')}: console=hvc0 stays silent")
 
 
-def _dom0(config: KernelConfig, finding: Emit) -> Iterator[Finding]:
+def _dom0(config: KernelConfig, finding: Emit) -> Iterator[TextFinding]:
     if config.xenlinux:
         if not config.builtin("XEN_PRIVILEGED_GUEST"):
             yield finding(Dom0SupportMissing, "XEN_PRIVILEGED_GUEST",
@@ -260,7 +261,7 @@ def _dom0(config: KernelConfig, finding: Emit) -> Iterator[Finding]:
                       f"{config.state('BRIDGE')}: no bridges for the guests' vifs")
 
 
-def _domu(config: KernelConfig, spec: HostSpec | None, finding: Emit) -> Iterator[Finding]:
+def _domu(config: KernelConfig, spec: HostSpec | None, finding: Emit) -> Iterator[TextFinding]:
     extra = [s for s in ("XEN_DOM0", "XEN_PRIVILEGED_GUEST", *_BACKENDS) if config.on(s)]
     if extra:
         yield finding(DomuHasBackends, extra[0],
@@ -276,7 +277,7 @@ def _domu(config: KernelConfig, spec: HostSpec | None, finding: Emit) -> Iterato
                       f"{config.state('MODULES')}, but [kernel] domu_monolithic = true")
 
 
-def _legacy(config: KernelConfig, finding: Emit) -> Iterator[Finding]:
+def _legacy(config: KernelConfig, finding: Emit) -> Iterator[TextFinding]:
     """What the original migration hit on 2.6.29-2.6.34."""
     if _between(config.version, *MEGARAID_PANICS):
         for symbol in MEGARAID_SYMBOLS:
@@ -324,11 +325,11 @@ def unknown_driver(spec: HostSpec, module: str, consequence: str = "") -> Storag
     """The finding for a ``[host] storage`` driver without a known Kconfig
     option (``consequence``: what that means where it is reported)."""
     return StorageDriverUnknown(
-        spec.name, f"{module}: no Kconfig option known{consequence} "
+        Scope.for_host(spec.name), f"{module}: no Kconfig option known{consequence} "
         f"(known: {', '.join(DRIVERS)})", *spec.location("host", "storage"))
 
 
-def _storage(config: KernelConfig, spec: HostSpec, finding: Emit) -> Iterator[Finding]:
+def _storage(config: KernelConfig, spec: HostSpec, finding: Emit) -> Iterator[TextFinding]:
     for module in spec.host.storage:
         driver = DRIVERS.get(module)
         if driver is None:
@@ -339,3 +340,26 @@ def _storage(config: KernelConfig, spec: HostSpec, finding: Emit) -> Iterator[Fi
             renamed = f" ({module} is {name} on Linux {config.version})" if name != module else ""
             yield finding(StorageDriverMissing, symbol,
                           f"{config.state(symbol)}: {driver.title} controllers{renamed}")
+
+
+# The findings this module yields.
+FINDINGS: tuple[type[Finding], ...] = (
+    BridgeMissing,
+    Dom0OptionMissing,
+    Dom0SupportMissing,
+    Dom0Unusable,
+    DomuFrontendMissing,
+    DomuFrontendModular,
+    DomuHasBackends,
+    DomuNotMonolithic,
+    HvcConsoleMissing,
+    MegaraidBuiltIn,
+    MegaraidModule,
+    NoPv32Dom0,
+    NotAXenKernel,
+    PaeMissing,
+    StorageDriverMissing,
+    StorageDriverUnknown,
+    TunMissing,
+    XenCompatTooLow,
+)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xenmig.errors import XenmigError
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, Scope, TextFinding
 from xenmig.hostfiles.root import Escape, HostPathError, HostRoot
 from xenmig.output.blocks import (
     BEGIN,
@@ -74,7 +74,7 @@ _OWNER_RE = re.compile(rb"^# BEGIN xenmig [0-9a-f]{16}: managed by xenmig for ho
                        re.MULTILINE)
 
 
-class ManagedBlockEdited(Finding):
+class ManagedBlockEdited(TextFinding):
     """xenmig's managed block in this file was edited by hand (its digest no
     longer matches).  xenmig leaves the file alone: move the edits out of
     the block (or delete the block) and apply again."""
@@ -82,21 +82,21 @@ class ManagedBlockEdited(Finding):
     level = Level.ERROR
 
 
-class ForeignFile(Finding):
+class ForeignFile(TextFinding):
     """A file with the name xenmig uses exists but was not written by
     xenmig (no managed block); it is left alone."""
 
     level = Level.ERROR
 
 
-class UnusableTarget(Finding):
+class UnusableTarget(TextFinding):
     """A package.* location is neither a file nor a directory (or cannot be
     read); xenmig does not write there."""
 
     level = Level.ERROR
 
 
-class SymlinkEscapesRoot(Finding):
+class SymlinkEscapesRoot(TextFinding):
     """Under ``--root DIR``, a link on the way to a file xenmig writes points
     out of DIR (an absolute target, or ``..`` above DIR) to a place that
     does not exist inside DIR.  xenmig follows links as the host will (an
@@ -109,7 +109,7 @@ class SymlinkEscapesRoot(Finding):
     level = Level.ERROR
 
 
-class RootOfAnotherHost(Finding):
+class RootOfAnotherHost(TextFinding):
     """The file holds xenmig's block for another host: two host specs
     name the same root (a copy of a spec not renamed, the wrong --root).
     Left alone, so that the last run does not silently win; when the host
@@ -118,7 +118,7 @@ class RootOfAnotherHost(Finding):
     level = Level.ERROR
 
 
-class LinkConflict(Finding):
+class LinkConflict(TextFinding):
     """A link xenmig would create (an init script net.<bridge>, a runlevel
     entry) exists as something else: a file, or a link to another target.
     It is left alone; the message says what is there."""
@@ -126,7 +126,7 @@ class LinkConflict(Finding):
     level = Level.ERROR
 
 
-class LeftoverTempFile(Finding):
+class LeftoverTempFile(TextFinding):
     """A temp file of an interrupted xenmig run was found (and removed by
     apply); portage ignores dotfiles, so it had no effect."""
 
@@ -134,7 +134,7 @@ class LeftoverTempFile(Finding):
 
 
 # What prevents merging xenmig's block into a file, and the finding for it.
-CONFLICTS: dict[str, type[Finding]] = {
+CONFLICTS: dict[str, type[TextFinding]] = {
     NO_END: ManagedBlockEdited, EDITED: ManagedBlockEdited, FOREIGN: ForeignFile,
 }
 
@@ -291,7 +291,7 @@ def leftover_temps(root: Path | HostRoot) -> list[Path]:
     )
 
 
-def escaping_targets(host_name: str, root: Path) -> list[Finding]:
+def escaping_targets(scope: Scope, root: Path) -> list[Finding]:
     """SymlinkEscapesRoot for every place xenmig may write under ``root``
     (its files, the directories of its links and guests) that a link
     leads out of the root: checked before the rules ask portage (the
@@ -305,20 +305,20 @@ def escaping_targets(host_name: str, root: Path) -> list[Finding]:
         try:
             host.resolve(place, leaving_ok=False)
         except Escape as error:
-            if all(f.file != error.path for f in found):
-                found.append(_problem(host_name, error))
+            if all(f.location()[0] != error.path for f in found):
+                found.append(_problem(scope, error))
         except HostPathError:
             continue  # a loop: the writer reports it where it matters
     return found
 
 
-def _problem(host_name: str, error: HostPathError) -> Finding:
+def _problem(scope: Scope, error: HostPathError) -> Finding:
     if isinstance(error, Escape):
-        return SymlinkEscapesRoot(host_name, error.why, error.path)
-    return UnusableTarget(host_name, error.why, error.path)
+        return SymlinkEscapesRoot(scope, error.why, error.path)
+    return UnusableTarget(scope, error.why, error.path)
 
 
-def plan_links(host_name: str, root: Path | HostRoot,
+def plan_links(scope: Scope, root: Path | HostRoot,
                links: Iterable[Link]) -> tuple[list[FileChange], list[Finding]]:
     """Links are created, never replaced or removed: a symbolic link carries
     no mark of who made it, so one that exists is the administrator's."""
@@ -330,19 +330,19 @@ def plan_links(host_name: str, root: Path | HostRoot,
         try:
             path = host.resolve(os.path.dirname(rel), leaving_ok=False) / os.path.basename(rel)
         except HostPathError as error:
-            findings.append(_problem(host_name, error))
+            findings.append(_problem(scope, error))
             continue
         want = link.target.encode()
         have_link = host.readlink(path)
         if have_link is not None:
             have = have_link.encode()
             if have != want:
-                findings.append(LinkConflict(host_name, f"links to {have.decode()!r}, not "
+                findings.append(LinkConflict(scope, f"links to {have.decode()!r}, not "
                                              f"{link.target!r}; left alone", str(path)))
                 continue
             changes.append(FileChange(path, rel, have, want, link=True))
         elif os.path.lexists(path):
-            findings.append(LinkConflict(host_name, f"is not a link (xenmig would link it to "
+            findings.append(LinkConflict(scope, f"is not a link (xenmig would link it to "
                                          f"{link.target!r}); left alone", str(path)))
         else:
             changes.append(FileChange(path, rel, None, want, link=True))
@@ -372,9 +372,10 @@ def plan_blocks(
     to ``root`` changes: :func:`plan_writes` with the blocks rendered.
     Every path is resolved as the host sees it (:mod:`xenmig.hostfiles.root`)."""
     host = HostRoot.of(root)
+    scope = Scope.for_host(host_name)
     changes: list[FileChange] = []
     findings: list[Finding] = [
-        LeftoverTempFile(host_name, "temp file of an interrupted run", str(p))
+        LeftoverTempFile(scope, "temp file of an interrupted run", str(p))
         for p in (leftover_temps(host) if report_temps else ())
     ]
     guest_targets = sorted(t for t in blocks if is_guest_target(t))
@@ -388,25 +389,25 @@ def plan_blocks(
             old = host.read(path) if path is not None else None
         except HostPathError as error:
             if block is not None:
-                findings.append(_problem(host_name, error))
+                findings.append(_problem(scope, error))
             continue
         except OSError as error:
-            findings.append(UnusableTarget(host_name, f"cannot read: {error.strerror}",
+            findings.append(UnusableTarget(scope, f"cannot read: {error.strerror}",
                                            display))
             continue
         if path is None:
             if block is not None:
-                findings.append(UnusableTarget(host_name, problem or "unusable", display))
+                findings.append(UnusableTarget(scope, problem or "unusable", display))
             continue
         owner = _OWNER_RE.search(old) if old else None
         if owner and owner[1].decode("utf-8", "replace") != host_name and not evaluation:
             findings.append(RootOfAnotherHost(
-                host_name, f"xenmig's block here is host {owner[1].decode('utf-8', 'replace')}"
+                scope, f"xenmig's block here is host {owner[1].decode('utf-8', 'replace')}"
                 f"'s, not {host_name}'s; left alone", str(path)))
             continue
         merged = merge_block(old, block, owned, at_end=target in END_BLOCK_FILES)
         if isinstance(merged, Conflict):
-            findings.append(CONFLICTS[merged.problem](host_name, f"{merged.problem}; left alone",
+            findings.append(CONFLICTS[merged.problem](scope, f"{merged.problem}; left alone",
                                                       str(path)))
             continue
         new = merged.content
@@ -415,7 +416,7 @@ def plan_blocks(
         if new is None and target in stale and is_guest_config(target):
             gone.append(target)
         changes.append(FileChange(path, host.relative(path), old, new, target=target))
-    link_changes, link_findings = plan_links(host_name, host, links)
+    link_changes, link_findings = plan_links(scope, host, links)
     # The autostart links of guests whose configuration goes away.
     for target in gone:
         auto = host.resolve(XENDOMAINS_AUTO.lstrip("/")) / Path(target).name
@@ -638,3 +639,15 @@ def sync_tree(directory: Path) -> None:
 def report(changes: Iterable[FileChange]) -> Iterator[str]:
     for change in changes:
         yield f"{change.status:9} {change.display}"
+
+
+# The findings this module yields.
+FINDINGS: tuple[type[Finding], ...] = (
+    ForeignFile,
+    LeftoverTempFile,
+    LinkConflict,
+    ManagedBlockEdited,
+    RootOfAnotherHost,
+    SymlinkEscapesRoot,
+    UnusableTarget,
+)

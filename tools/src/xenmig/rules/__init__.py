@@ -8,11 +8,13 @@ that ask portage's resolver with the contributions made so far.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from xenmig.findings import Finding, has_errors
 from xenmig.output.contributions import Contribution, Link
+from xenmig.output.writer import SymlinkEscapesRoot, UnusableTarget, escaping_targets
 from xenmig.rules.context import Context
 
 
@@ -43,11 +45,32 @@ class Evaluation:
 
 def check_root(ctx: Context) -> Iterator[Finding]:
     """Links under the root that lead xenmig's writes out of it
-    (:func:`xenmig.writer.escaping_targets`)."""
+    (:func:`xenmig.output.writer.escaping_targets`)."""
     if ctx.root is not None:
-        from xenmig.output.writer import escaping_targets
+        yield from escaping_targets(ctx.scope, ctx.root)
 
-        yield from escaping_targets(ctx.host, ctx.root)
+
+# The findings this module yields (check_root's).
+FINDINGS: tuple[type[Finding], ...] = (SymlinkEscapesRoot, UnusableTarget)
+
+Rule = Callable[..., Iterable[Finding | Contribution | Link]]
+
+
+class UndeclaredFinding(TypeError):
+    """A rule yielded a finding its module does not list in ``FINDINGS``:
+    a defect of xenmig, not of the host."""
+
+
+def checked(rule: Rule, ctx: Context, *args: object) -> Iterator[Finding | Contribution | Link]:
+    """``rule(ctx, *args)``, each finding checked against its module's ``FINDINGS``
+    (so that the reference page says which module reports what, and a test
+    that a finding is produced means the declared rule produced it)."""
+    declared = sys.modules[rule.__module__].FINDINGS
+    for result in rule(ctx, *args):
+        if isinstance(result, Finding) and type(result) not in declared:
+            raise UndeclaredFinding(f"{rule.__module__}.{rule.__qualname__} yielded "
+                                    f"{result.name}, which its module's FINDINGS does not list")
+        yield result
 
 
 def evaluate(ctx: Context) -> Evaluation:
@@ -67,26 +90,24 @@ def evaluate(ctx: Context) -> Evaluation:
     )
 
     evaluation = Evaluation()
+
+    def run(*rules: Rule) -> None:
+        for rule in rules:
+            evaluation.take(checked(rule, ctx))
+
     # Can the host be migrated in place at all?
-    for rule in (arch.check_arch, check_root, makeconf.check_make_conf,
-                 makeconf.check_host_config, udev.check_kernel):
-        evaluation.take(rule(ctx))
+    run(arch.check_arch, check_root, makeconf.check_make_conf, makeconf.check_host_config,
+        udev.check_kernel)
     if evaluation.blocked:
         return evaluation
-    for rule in (xen_series.pin_series, use.route_flags, ssp.no_ssp_env, udev.pin_udev,
-                 upgrade.collision_protect):
-        evaluation.take(rule(ctx))
+    run(xen_series.pin_series, use.route_flags, ssp.no_ssp_env, udev.pin_udev,
+        upgrade.collision_protect)
     if evaluation.blocked:
         return evaluation
-    evaluation.take(kernel.fragments(ctx))
-    evaluation.take(network.bridges(ctx))
-    evaluation.take(network.links(ctx))
-    evaluation.take(network.hotplug(ctx))
-    evaluation.take(boot.grub(ctx))
-    evaluation.take(boot.xen_efi(ctx))
-    evaluation.take(boot.xl_conf(ctx))
-    evaluation.take(guests.domus(ctx))
-    evaluation.take(keywords.accept_keywords(ctx, tuple(evaluation.contributions)))
-    evaluation.take(keywords.verify(ctx, tuple(evaluation.contributions)))
-    evaluation.take(makeconf.refused_host_files(ctx))
+    run(kernel.fragments, network.bridges, network.links, network.hotplug, boot.grub,
+        boot.xen_efi, boot.xl_conf, guests.domus)
+    # The resolver is asked with what the rules above contributed.
+    evaluation.take(checked(keywords.accept_keywords, ctx, tuple(evaluation.contributions)))
+    evaluation.take(checked(keywords.verify, ctx, tuple(evaluation.contributions)))
+    run(makeconf.refused_host_files)
     return evaluation

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, TextFinding
 from xenmig.rules.context import Context
 
 
-class Dom0Is32Bit(Finding):
+class Dom0Is32Bit(TextFinding):
     """The dom0 is 32-bit x86; it cannot be migrated in place.
 
     The original migration moved nine 32-bit hosts from Xen 3.2 to Xen 4.
@@ -22,7 +22,7 @@ class Dom0Is32Bit(Finding):
     level = Level.ERROR
 
 
-class UserlandNotAmd64(Finding):
+class UserlandNotAmd64(TextFinding):
     """The spec says amd64 but CHOST is not an x86_64 triplet: the installed
     userland is another architecture (i686 on the hosts of the original
     migration), and portage cannot switch CHOST across architectures in
@@ -31,7 +31,7 @@ class UserlandNotAmd64(Finding):
     level = Level.ERROR
 
 
-class ChostMismatch(Finding):
+class ChostMismatch(TextFinding):
     """The spec's [portage] chost differs from CHOST in the host's
     make.conf; xenmig goes by the spec.  Fix whichever is wrong."""
 
@@ -42,7 +42,7 @@ def check_arch(ctx: Context) -> Iterator[Finding]:
     spec = ctx.spec
     if spec.host.arch == "x86":
         yield Dom0Is32Bit(
-            ctx.host,
+            ctx.scope,
             "32-bit dom0: app-emulation/xen is -x86 and Linux >= 5.9 has no 32-bit PV; "
             "reinstall the host as amd64",
             *spec.location("host", "arch"),
@@ -51,7 +51,7 @@ def check_arch(ctx: Context) -> Iterator[Finding]:
     installed = ctx.make_conf.values.get("CHOST")
     if spec.portage.chost and installed and installed != spec.portage.chost:
         yield ChostMismatch(
-            ctx.host, f"spec says {spec.portage.chost}, {ctx.make_conf_path} says {installed}",
+            ctx.scope, f"spec says {spec.portage.chost}, {ctx.make_conf_path} says {installed}",
             *spec.location("portage", "chost"),
         )
     chost = spec.portage.chost or installed
@@ -59,6 +59,15 @@ def check_arch(ctx: Context) -> Iterator[Finding]:
         where = spec.location("portage", "chost") if spec.portage.chost else (
             ctx.make_conf_path, "CHOST")
         yield UserlandNotAmd64(
-            ctx.host, f"CHOST {chost} is not x86_64: the userland is not amd64; reinstall as amd64",
+            ctx.scope,
+            f"CHOST {chost} is not x86_64: the userland is not amd64; reinstall as amd64",
             *where,
         )
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    ChostMismatch,
+    Dom0Is32Bit,
+    UserlandNotAmd64,
+)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, TextFinding
 from xenmig.hostfiles.grub import read_legacy_menu
 from xenmig.hostfiles.xlconf import read_xl_conf, xl_setting
 from xenmig.output.contributions import (
@@ -40,6 +40,7 @@ from xenmig.output.contributions import (
 )
 from xenmig.rules.context import Context
 from xenmig.rules.shellfile import (
+    ShellFileRunsCommands,
     host_lines,
     host_values,
     host_wins,
@@ -52,7 +53,7 @@ SERIAL_XEN = "com1=115200,8n1 console=com1,vga"
 DOM0_CONSOLE = "console=hvc0"
 
 
-class HostSettingWins(Finding):
+class HostSettingWins(TextFinding):
     """A setting xenmig writes to /etc/default/grub or /etc/xen/xl.conf is
     set again further down the host's file, so the host's value counts; the
     message names it and both values."""
@@ -60,7 +61,7 @@ class HostSettingWins(Finding):
     level = Level.WARNING
 
 
-class GrubCmdlineUnquotable(Finding):
+class GrubCmdlineUnquotable(TextFinding):
     """The host's GRUB_CMDLINE_LINUX holds quotes, ``$``, backquotes or
     backslashes; xenmig does not write shell code, so it writes no GRUB
     settings and says which argument to carry over by hand."""
@@ -68,7 +69,7 @@ class GrubCmdlineUnquotable(Finding):
     level = Level.WARNING
 
 
-class GrubCmdlineUnread(Finding):
+class GrubCmdlineUnread(TextFinding):
     """Rendered without the host's /etc/default/grub: the Linux command line
     of the Xen entries carries only ``console=hvc0``, not the host's own
     arguments.  ``xenmig apply --root`` reads them."""
@@ -76,7 +77,7 @@ class GrubCmdlineUnread(Finding):
     level = Level.INFO
 
 
-class GrubLegacyUnread(Finding):
+class GrubLegacyUnread(TextFinding):
     """GRUB legacy: without the host's grub.conf (or without an entry in
     it) xenmig does not know dom0's kernel, root device and arguments, so it
     writes no entries; ``xenmig apply --root`` reads them."""
@@ -84,7 +85,7 @@ class GrubLegacyUnread(Finding):
     level = Level.WARNING
 
 
-class GrubLegacyDefault(Finding):
+class GrubLegacyDefault(TextFinding):
     """GRUB legacy: the host's ``default`` does not select the Xen entry
     xenmig appends (xenmig never edits the host's own lines); the message
     gives the ``default`` and ``fallback`` lines to set."""
@@ -92,7 +93,7 @@ class GrubLegacyDefault(Finding):
     level = Level.WARNING
 
 
-class XenEfi(Finding):
+class XenEfi(TextFinding):
     """UEFI: how the firmware boots xen.efi with the xen.cfg xenmig writes
     next to it (the dom0 kernel and initramfs are copied there)."""
 
@@ -145,14 +146,14 @@ def grub(ctx: Context) -> Iterator[Finding | Contribution]:
     host = _host_grub(old)
     unknown = [name for name, value in host.items() if value is None]
     if old and (refused := runs_commands(
-            spec.name, old, _where(ctx, GRUB_DEFAULTS),
+            ctx.scope, old, _where(ctx, GRUB_DEFAULTS),
             f"{', '.join(unknown)} unknown and no GRUB settings are written" if unknown else
             f"the values xenmig reads ({', '.join(_GRUB_READ)}) are known all the same")):
         yield refused
         if unknown:
             return
     if not old:
-        yield GrubCmdlineUnread(spec.name, "the host's GRUB_CMDLINE_LINUX is not known",
+        yield GrubCmdlineUnread(ctx.scope, "the host's GRUB_CMDLINE_LINUX is not known",
                                 GRUB_DEFAULTS)
     xen = xen_args(spec)
     linux, linux_default = _dom0_args(host)
@@ -176,13 +177,13 @@ def grub(ctx: Context) -> Iterator[Finding | Contribution]:
               if any(ch in a for ch in '"$`\\')]
     if unsafe:
         yield GrubCmdlineUnquotable(
-            spec.name, f"{unsafe[0]!r}: the host's arguments need shell quoting xenmig does "
+            ctx.scope, f"{unsafe[0]!r}: the host's arguments need shell quoting xenmig does "
             "not write; set GRUB_CMDLINE_LINUX_XEN_REPLACE by hand", GRUB_DEFAULTS)
         return
     yield from lines
     if old:
         for name, message in host_wins(spec, old, lines):
-            yield HostSettingWins(spec.name, message, _where(ctx, GRUB_DEFAULTS), name)
+            yield HostSettingWins(ctx.scope, message, _where(ctx, GRUB_DEFAULTS), name)
 
 
 def xl_conf(ctx: Context) -> Iterator[Finding | Contribution]:
@@ -206,7 +207,7 @@ def xl_conf(ctx: Context) -> Iterator[Finding | Contribution]:
     for key, value in want.items():
         if key in host and host[key].value != value:
             yield HostSettingWins(
-                spec.name, f"{wins_message(key, host[key].value, value)} (line "
+                ctx.scope, f"{wins_message(key, host[key].value, value)} (line "
                 f"{host[key].line})", _where(ctx, XL_CONF), key)
 
 
@@ -234,14 +235,14 @@ def grub_legacy(ctx: Context) -> Iterator[Finding | Contribution]:
     default = settings.get("default", "0")
     index = int(default) if default.isdigit() else 0
     if not entries or index >= len(entries):
-        yield GrubLegacyUnread(spec.name, "no entry to take dom0's kernel from: no GRUB "
+        yield GrubLegacyUnread(ctx.scope, "no entry to take dom0's kernel from: no GRUB "
                                "legacy entries written", where)
         return
     entry = entries[index].commands
     title = entries[index].title
     kernel_line, initrd = _dom0_of(entry)
     if not kernel_line:
-        yield GrubLegacyUnread(spec.name, f"entry {index} ({title}, line {entries[index].line}) "
+        yield GrubLegacyUnread(ctx.scope, f"entry {index} ({title}, line {entries[index].line}) "
                                "has no kernel line: no GRUB legacy entries written", where)
         return
     kernel, _, args = kernel_line.partition(" ")
@@ -259,7 +260,7 @@ def grub_legacy(ctx: Context) -> Iterator[Finding | Contribution]:
                              "Xen") for line in plain)
     first = len(entries)
     if default != str(first) or settings.get("fallback") != str(first + 1):
-        yield GrubLegacyDefault(spec.name, f"the host boots entry {default}; xenmig's Xen "
+        yield GrubLegacyDefault(ctx.scope, f"the host boots entry {default}; xenmig's Xen "
                                 f"entry is {first}: set 'default {first}' and 'fallback "
                                 f"{first + 1}'", where, "default")
 
@@ -283,9 +284,21 @@ def xen_efi(ctx: Context) -> Iterator[Finding | Contribution]:
     for line in lines:
         yield Contribution(XEN_EFI_CFG, line, why)
     files = " and ".join(f for f in (spec.boot.efi_kernel, spec.boot.efi_ramdisk) if f)
-    yield XenEfi(spec.name, f"copy dom0's {files} to {XEN_EFI_DIR}; a firmware entry: "
+    yield XenEfi(ctx.scope, f"copy dom0's {files} to {XEN_EFI_DIR}; a firmware entry: "
                  "efibootmgr --create --disk <ESP disk> --part <ESP partition> "
                  "--label 'Xen' --loader '\\gentoo\\xen.efi' (the path below the ESP of the "
                  "xen*.efi that app-emulation/xen installed; xen.efi reads the .cfg of its "
                  "own name)",
                  XEN_EFI_CFG)
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    GrubCmdlineUnquotable,
+    GrubCmdlineUnread,
+    GrubLegacyDefault,
+    GrubLegacyUnread,
+    HostSettingWins,
+    ShellFileRunsCommands,
+    XenEfi,
+)

@@ -9,6 +9,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xenmig.findings import Scope
 from xenmig.gentoo.answers import Answers, ViewInputs
 from xenmig.gentoo.portage_view import MakeConf, Resolution
 from xenmig.gentoo.repos import OVERLAY_NAME, RepoSet
@@ -52,8 +53,13 @@ class Context:
     refused: list[HostPathError] = field(default_factory=list)
 
     @property
-    def host(self) -> str:
-        return self.spec.name
+    def scope(self) -> Scope:
+        """The host, as what its findings are about."""
+        return Scope.for_host(self.spec.name)
+
+    def guest_scope(self, guest: str) -> Scope:
+        """A guest of the host, as what a finding is about."""
+        return Scope.for_guest(self.spec.name, guest)
 
     @property
     def arch(self) -> str:

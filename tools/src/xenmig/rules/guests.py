@@ -21,6 +21,7 @@ What a guest needs:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from xenmig.findings import Finding, Level
 from xenmig.guests.console import console_args, inittab_line
@@ -40,6 +41,7 @@ PVH_GRUB = "/var/lib/xen/boot/grub-i386-xen_pvh.bin"
 PVH_GRUB_USE = "sys-boot/grub grub_platforms_xen-pvh"
 
 
+@dataclass(frozen=True)
 class PvhGrubImage(Finding):
     """A PVH guest boots with GRUB's xen_pvh image, which dom0 must have at
     the path in its configuration: sys-boot/grub with
@@ -47,6 +49,15 @@ class PvhGrubImage(Finding):
     ``grub-mkimage -O i386-xen_pvh``."""
 
     level = Level.INFO
+
+    image: str
+    config: str
+
+    def describe(self) -> str:
+        return f"boots {self.image}: make it with grub-mkimage -O i386-xen_pvh"
+
+    def location(self) -> tuple[str | None, str | None]:
+        return self.config, "kernel"
 
 
 _GETTY_WHY = {
@@ -109,5 +120,10 @@ def domus(ctx: Context) -> Iterator[Finding | Contribution | Link]:
         if domu.type == "pvh" and not domu.kernel:
             yield Contribution("package.use", PVH_GRUB_USE,
                                "GRUB's xen_pvh platform boots PVH guests")
-            yield PvhGrubImage(ctx.host, f"guest {domu.name} boots {PVH_GRUB}: make it with "
-                               "grub-mkimage -O i386-xen_pvh", guest_config(domu.name))
+            yield PvhGrubImage(ctx.guest_scope(domu.name), PVH_GRUB, guest_config(domu.name))
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    PvhGrubImage,
+)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xenmig.findings import Finding
-from xenmig.kernel.check import unknown_driver
+from xenmig.kernel.check import StorageDriverUnknown, unknown_driver
 from xenmig.kernel.drivers import DRIVERS
 from xenmig.kernel.fragments import contributions
 from xenmig.output.contributions import KERNEL_CONFIG_D, KERNEL_FRAGMENTS, Contribution
@@ -27,3 +27,9 @@ def fragments(ctx: Context) -> Iterator[Finding | Contribution]:
     yield from dom0
     yield from (Contribution(KERNEL_FRAGMENTS["dom0"], c.line, c.why) for c in dom0)
     yield from contributions(spec, "domu", KERNEL_FRAGMENTS["domu"])
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    StorageDriverUnknown,
+)

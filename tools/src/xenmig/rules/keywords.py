@@ -12,27 +12,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, TextFinding
 from xenmig.gentoo import depstring
 from xenmig.output.contributions import Contribution
 from xenmig.rules.context import META, Context
 
 
-class KeywordMissing(Finding):
+class KeywordMissing(TextFinding):
     """A package of the migration set has no keyword for the host's arch
     at all (it would need ``**``); xenmig never writes ``**``."""
 
     level = Level.ERROR
 
 
-class TestingKeywordNeeded(Finding):
+class TestingKeywordNeeded(TextFinding):
     """The package is only in testing (~arch) for the host's arch; its
     version is accepted in package.accept_keywords."""
 
     level = Level.INFO
 
 
-class UseChangeFromResolver(Finding):
+class UseChangeFromResolver(TextFinding):
     """Portage's resolver needed a USE change the routing did not make (a
     USE dependency of the migration set, often against a flag the host's own
     configuration turns off); it is written to package.use, for the package
@@ -41,7 +41,7 @@ class UseChangeFromResolver(Finding):
     level = Level.INFO
 
 
-class MigrationSetUnresolvable(Finding):
+class MigrationSetUnresolvable(TextFinding):
     """With every contribution in place, portage's resolver still cannot
     install the migration set (portage's own explanation is in the
     message), even without the host's own package.* configuration."""
@@ -49,7 +49,7 @@ class MigrationSetUnresolvable(Finding):
     level = Level.ERROR
 
 
-class HostConfigBlocksResolution(Finding):
+class HostConfigBlocksResolution(TextFinding):
     """xenmig's contributions resolve the migration set on their own, but
     together with the host's own package.* configuration portage finds no
     solution in one go (e.g. xen-tools[system-qemu] and qemu[xen] form a
@@ -74,14 +74,14 @@ def accept_keywords(ctx: Context, contributions: tuple[Contribution, ...]
         atom, flags = change.split(" ", 1)
         line = f"{depstring.atom_cp(atom)} {flags}"
         yield Contribution("package.use", line, "USE dependencies of the migration set")
-        yield UseChangeFromResolver(ctx.host, f"package.use: {line} (needed by {atom[1:]})")
+        yield UseChangeFromResolver(ctx.scope, f"package.use: {line} (needed by {atom[1:]})")
     for change in resolution.keyword_changes:
         atom, keyword = change.split()
         if keyword == "**":
-            yield KeywordMissing(ctx.host, f"{atom[1:]} has no keyword for {ctx.arch}")
+            yield KeywordMissing(ctx.scope, f"{atom[1:]} has no keyword for {ctx.arch}")
             continue
         yield Contribution("package.accept_keywords", change, f"testing on {ctx.arch}")
-        yield TestingKeywordNeeded(ctx.host, f"{atom[1:]}: {keyword}")
+        yield TestingKeywordNeeded(ctx.scope, f"{atom[1:]}: {keyword}")
 
 
 def verify(ctx: Context, contributions: tuple[Contribution, ...]) -> Iterator[Finding]:
@@ -96,9 +96,19 @@ def verify(ctx: Context, contributions: tuple[Contribution, ...]) -> Iterator[Fi
         else:
             why = summary(resolution.problems)
         yield HostConfigBlocksResolution(
-            ctx.host, f"with the host's package.* files, {META} does not resolve: {why}",
+            ctx.scope, f"with the host's package.* files, {META} does not resolve: {why}",
             str(ctx.root / "etc/portage"),
         )
         return
     still = "; ".join(resolution.changes) or summary(resolution.problems)
-    yield MigrationSetUnresolvable(ctx.host, f"{META} does not resolve: {still}")
+    yield MigrationSetUnresolvable(ctx.scope, f"{META} does not resolve: {still}")
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    HostConfigBlocksResolution,
+    KeywordMissing,
+    MigrationSetUnresolvable,
+    TestingKeywordNeeded,
+    UseChangeFromResolver,
+)

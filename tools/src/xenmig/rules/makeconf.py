@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, TextFinding
 from xenmig.output.contributions import MAKE_CONF, Contribution
 from xenmig.rules.context import Context
 
 
-class GlobalCollisionProtectOff(Finding):
+class GlobalCollisionProtectOff(TextFinding):
     """make.conf disables collision-protect for every package, as the
     original migration did for its Xen 3.x upgrade.  xenmig scopes that to
     the Xen packages (package.env) when upgrading from Xen 3.x; remove
@@ -25,7 +25,7 @@ class GlobalCollisionProtectOff(Finding):
     level = Level.WARNING
 
 
-class CollisionProtectReenabled(Finding):
+class CollisionProtectReenabled(TextFinding):
     """make.conf (a directory) disables collision-protect for every
     package; xenmig re-enables it in make.conf/zz-xenmig, read after the
     administrator's files (FEATURES is incremental)."""
@@ -33,14 +33,14 @@ class CollisionProtectReenabled(Finding):
     level = Level.INFO
 
 
-class MakeConfUnreadable(Finding):
+class MakeConfUnreadable(TextFinding):
     """portage could not read the host's make.conf (the message has
     portage's reason); xenmig went on without it."""
 
     level = Level.WARNING
 
 
-class HostFileRefused(Finding):
+class HostFileRefused(TextFinding):
     """A host file that portage reads (make.conf, the package.* files) was
     not read by xenmig: not a regular file (a FIFO, socket or device would
     block or never end), over xenmig's size limit for host files (4 MiB),
@@ -50,7 +50,7 @@ class HostFileRefused(Finding):
     level = Level.ERROR
 
 
-class DeprecatedPackageKeywords(Finding):
+class DeprecatedPackageKeywords(TextFinding):
     """The host has /etc/portage/package.keywords, the name portage
     deprecated for package.accept_keywords.  Portage still reads both;
     xenmig writes package.accept_keywords and leaves package.keywords alone
@@ -62,7 +62,7 @@ class DeprecatedPackageKeywords(Finding):
 def refused_host_files(ctx: Context) -> Iterator[Finding]:
     """The package.* files xenmig did not read (found while evaluating)."""
     for error in ctx.refused:
-        yield HostFileRefused(ctx.host, error.why, error.path)
+        yield HostFileRefused(ctx.scope, error.why, error.path)
 
 
 def check_host_config(ctx: Context) -> Iterator[Finding]:
@@ -71,7 +71,7 @@ def check_host_config(ctx: Context) -> Iterator[Finding]:
     old = "etc/portage/package.keywords"
     if ctx.host_root.kind(old) != "missing":
         yield DeprecatedPackageKeywords(
-            ctx.host, "package.keywords is deprecated; xenmig writes package.accept_keywords",
+            ctx.scope, "package.keywords is deprecated; xenmig writes package.accept_keywords",
             str(ctx.host_root.top / old),
         )
 
@@ -90,7 +90,7 @@ def check_make_conf(ctx: Context) -> Iterator[Finding | Contribution]:
         return
     if ctx.make_conf.error:
         kind = HostFileRefused if ctx.make_conf.refused else MakeConfUnreadable
-        yield kind(ctx.host, ctx.make_conf.error, path)
+        yield kind(ctx.scope, ctx.make_conf.error, path)
         return
     if not _collision_protect_off(ctx.make_conf.values.get("FEATURES", "")):
         return
@@ -101,11 +101,21 @@ def check_make_conf(ctx: Context) -> Iterator[Finding | Contribution]:
             "collision-protect is scoped to the Xen packages (package.env), not global",
         )
         yield CollisionProtectReenabled(
-            ctx.host, "FEATURES: collision-protect re-enabled in make.conf/zz-xenmig", path,
+            ctx.scope, "FEATURES: collision-protect re-enabled in make.conf/zz-xenmig", path,
             "FEATURES",
         )
         return
     yield GlobalCollisionProtectOff(
-        ctx.host, "FEATURES has -collision-protect for every package; remove it", path,
+        ctx.scope, "FEATURES has -collision-protect for every package; remove it", path,
         "FEATURES",
     )
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    CollisionProtectReenabled,
+    DeprecatedPackageKeywords,
+    GlobalCollisionProtectOff,
+    HostFileRefused,
+    MakeConfUnreadable,
+)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, TextFinding
 from xenmig.output.contributions import (
     DEFAULT_RUNLEVEL,
     INIT_D,
@@ -38,11 +38,11 @@ from xenmig.output.contributions import (
     Link,
 )
 from xenmig.rules.context import Context
-from xenmig.rules.shellfile import host_values, host_wins, runs_commands
+from xenmig.rules.shellfile import ShellFileRunsCommands, host_values, host_wins, runs_commands
 from xenmig.spec import HostSpec
 
 
-class NetConfOverridden(Finding):
+class NetConfOverridden(TextFinding):
     """The host's /etc/conf.d/net sets a variable of a bridge xenmig
     configures, further down than xenmig's block, so netifrc uses the
     host's value.  The message names the variable and both values; remove
@@ -92,7 +92,7 @@ def net_lines(spec: HostSpec) -> list[Contribution]:
 XEN_SERVICES = ("xencommons", "xenconsoled", "xendomains")
 
 
-class PortInRunlevel(Finding):
+class PortInRunlevel(TextFinding):
     """A bridge port still has its own net.<port> in the default runlevel;
     netifrc brings ports up with their bridge, and the port's own service
     would configure it a second time (the original migration removed them:
@@ -119,7 +119,7 @@ def links(ctx: Context) -> Iterator[Finding | Link]:
         for port in bridge.ports:
             entry = f"{DEFAULT_RUNLEVEL.lstrip('/')}/net.{port}"
             if ctx.host_root.lexists(entry):
-                yield PortInRunlevel(spec.name, f"net.{port} is a port of {bridge.name}: "
+                yield PortInRunlevel(ctx.scope, f"net.{port} is a port of {bridge.name}: "
                                      f"rc-update del net.{port} default",
                                      str(ctx.host_root.top / entry))
 
@@ -140,7 +140,7 @@ def hotplug(ctx: Context) -> Iterator[Finding | Contribution]:
         return
     values = host_values(old)
     hotplug = values.get("rc_hotplug")
-    if refused := runs_commands(spec.name, values, str(ctx.host_path(RC_CONF)),
+    if refused := runs_commands(ctx.scope, values, str(ctx.host_path(RC_CONF)),
                                 "rc_hotplug is unknown; check it by hand" if hotplug is None
                                 else "rc_hotplug is known all the same"):
         yield refused
@@ -164,10 +164,17 @@ def bridges(ctx: Context) -> Iterator[Finding | Contribution]:
     if not lines or old is None:
         return
     where = str(ctx.host_path(NET_CONF))
-    if refused := runs_commands(ctx.spec.name, old, where,
+    if refused := runs_commands(ctx.scope, old, where,
                                 "the host's settings were not compared with xenmig's"):
         yield refused
         return
     for name, message in host_wins(ctx.spec, old, lines):
-        yield NetConfOverridden(ctx.spec.name, message, where, name)
+        yield NetConfOverridden(ctx.scope, message, where, name)
 
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    NetConfOverridden,
+    PortInRunlevel,
+    ShellFileRunsCommands,
+)

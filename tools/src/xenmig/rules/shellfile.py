@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Level, Scope, TextFinding
 from xenmig.hostfiles.shell import Refusal, ShellValues, read_shell
 from xenmig.output.blocks import block_body, render_block, without_block
 from xenmig.output.contributions import Contribution
 from xenmig.spec import HostSpec
 
 
-class ShellFileRunsCommands(Finding):
+class ShellFileRunsCommands(TextFinding):
     """A host file xenmig reads the way bash does (/etc/conf.d/net,
     /etc/default/grub, /etc/rc.conf) has statements that are not plain
     assignments: a command, a redirection, ``source``/``eval``, a function,
@@ -54,14 +54,14 @@ def host_values(old: bytes) -> ShellValues:
     return read_shell(host_lines(old))
 
 
-def runs_commands(host: str, old: bytes | ShellValues, where: str,
+def runs_commands(scope: Scope, old: bytes | ShellValues, where: str,
                   consequence: str) -> ShellFileRunsCommands | None:
     """The finding for a host file whose own lines xenmig does not run
     (``consequence`` says what that costs), None when it has none."""
     values = host_values(old) if isinstance(old, bytes) else old
     if not values.refusals:
         return None
-    return ShellFileRunsCommands(host, f"{refused(values.refusals)}: not run, so "
+    return ShellFileRunsCommands(scope, f"{refused(values.refusals)}: not run, so "
                                  f"{consequence}", where)
 
 

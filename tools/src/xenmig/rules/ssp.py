@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, TextFinding
 from xenmig.output.contributions import ENV_NO_SSP, Contribution, package_env_line
 from xenmig.rules.context import Context
 
@@ -22,7 +22,7 @@ SSP_FLAGS = ("-fstack-protector", "-fstack-protector-all", "-fstack-protector-st
              "-fstack-protector-explicit")
 
 
-class GlibcFiltersSspItself(Finding):
+class GlibcFiltersSspItself(TextFinding):
     """glibc's ebuild already filters -fstack-protector* from CFLAGS and
     controls stack protection with its own USE=ssp; the package.env entry
     for sys-libs/glibc is belt-and-braces, kept because the original
@@ -31,7 +31,7 @@ class GlibcFiltersSspItself(Finding):
     level = Level.INFO
 
 
-class NoSspWithoutSspFlags(Finding):
+class NoSspWithoutSspFlags(TextFinding):
     """no_ssp lists packages but the host's CFLAGS/CXXFLAGS carry no
     stack-protector flag: nothing to filter, no env file written."""
 
@@ -51,7 +51,7 @@ def no_ssp_env(ctx: Context) -> Iterator[Finding | Contribution]:
     if not carries_ssp:
         if portage.no_ssp:
             yield NoSspWithoutSspFlags(
-                ctx.host, "no stack-protector flag in CFLAGS/CXXFLAGS; nothing to filter",
+                ctx.scope, "no stack-protector flag in CFLAGS/CXXFLAGS; nothing to filter",
                 *ctx.spec.location("portage", "no_ssp"),
             )
         return
@@ -63,8 +63,15 @@ def no_ssp_env(ctx: Context) -> Iterator[Finding | Contribution]:
             "package.env", package_env_line(atom, ENV_NO_SSP), "build without stack protection"
         )
     yield GlibcFiltersSspItself(
-        ctx.host,
+        ctx.scope,
         "sys-libs/glibc filters -fstack-protector* itself (USE=ssp); its package.env entry "
         "is belt-and-braces",
         *ctx.spec.location("portage", "cflags"),
     )
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    GlibcFiltersSspItself,
+    NoSspWithoutSspFlags,
+)

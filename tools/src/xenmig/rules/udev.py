@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, TextFinding
 from xenmig.gentoo import depstring
 from xenmig.output.contributions import Contribution
 from xenmig.rules.context import META, Context
@@ -35,7 +35,7 @@ SYSTEMD_MIN_KERNEL: tuple[tuple[int, Version], ...] = (
 GLIBC_MIN_KERNEL = Version("3.2")
 
 
-class KernelTooOldForGlibc(Finding):
+class KernelTooOldForGlibc(TextFinding):
     """The dom0 kernel is older than Linux 3.2, the minimum of every glibc
     since 2.26: today's userland cannot run on it.  The original migration
     kept its dom0s on 2.6.18 because the 2.6.29-2.6.34 kernels panicked with
@@ -44,7 +44,7 @@ class KernelTooOldForGlibc(Finding):
     level = Level.ERROR
 
 
-class NoUdevForKernel(Finding):
+class NoUdevForKernel(TextFinding):
     """No udev provider in the repositories supports the dom0 kernel.
 
     The original migration masked ``>sys-fs/udev-124-r2`` for its 2.6.18
@@ -58,7 +58,7 @@ class NoUdevForKernel(Finding):
     level = Level.ERROR
 
 
-class UdevPinned(Finding):
+class UdevPinned(TextFinding):
     """The dom0 kernel needs an older udev: the newer releases of
     sys-apps/systemd-utils are masked in package.mask and the meta-package's
     old-lts-kernel flag is set; portage still finds an installable provider
@@ -83,11 +83,11 @@ def check_kernel(ctx: Context) -> Iterator[Finding]:
     where = ctx.spec.location("host", "kernel")
     if kernel < GLIBC_MIN_KERNEL:
         yield KernelTooOldForGlibc(
-            ctx.host, f"dom0 kernel {kernel} < 3.2: no current glibc runs on it; reinstall", *where
+            ctx.scope, f"dom0 kernel {kernel} < 3.2: no current glibc runs on it; reinstall", *where
         )
     if newest_release_for(kernel) == -1:
         yield NoUdevForKernel(
-            ctx.host,
+            ctx.scope,
             f"dom0 kernel {kernel} < 3.15: no systemd/udev release supports it; reinstall",
             *where,
         )
@@ -110,7 +110,7 @@ def pin_udev(ctx: Context) -> Iterator[Finding | Contribution]:
     )
     if not resolution.success or provider is None:
         yield NoUdevForKernel(
-            ctx.host,
+            ctx.scope,
             f"with {mask} masked for kernel {kernel}, no installable virtual/udev provider "
             "is left; reinstall with a newer kernel",
             *ctx.spec.location("host", "kernel"),
@@ -119,6 +119,14 @@ def pin_udev(ctx: Context) -> Iterator[Finding | Contribution]:
     yield from pin
     _, version = depstring.split_pf(provider.split("::")[0].split("/")[1])
     yield UdevPinned(
-        ctx.host, f"kernel {kernel}: {mask} masked, udev from {PROVIDER}-{version}",
+        ctx.scope, f"kernel {kernel}: {mask} masked, udev from {PROVIDER}-{version}",
         *ctx.spec.location("host", "kernel"),
     )
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    KernelTooOldForGlibc,
+    NoUdevForKernel,
+    UdevPinned,
+)

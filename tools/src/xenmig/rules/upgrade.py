@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, TextFinding
 from xenmig.output.contributions import ENV_NO_COLLISION_PROTECT, Contribution, package_env_line
 from xenmig.rules.context import Context
 
 XEN_PACKAGES = ("app-emulation/xen", "app-emulation/xen-tools")
 
 
-class CollisionProtectScoped(Finding):
+class CollisionProtectScoped(TextFinding):
     """Collision protection is off for the Xen packages only.
 
     The original migration set FEATURES="-collision-protect" in make.conf
@@ -34,8 +34,14 @@ def collision_protect(ctx: Context) -> Iterator[Finding | Contribution]:
     for atom in XEN_PACKAGES:
         yield Contribution("package.env", package_env_line(atom, ENV_NO_COLLISION_PROTECT), why)
     yield CollisionProtectScoped(
-        ctx.host,
+        ctx.scope,
         "collision-protect is off for app-emulation/xen and xen-tools only; remove that "
         "once the upgrade is done (drop from_xen from the spec and apply)",
         *ctx.spec.location("host", "from_xen"),
     )
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    CollisionProtectScoped,
+)

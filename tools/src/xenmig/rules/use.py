@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, TextFinding
 from xenmig.gentoo import depstring
 from xenmig.output.contributions import Contribution
 from xenmig.rules.context import META, Context
@@ -31,7 +31,7 @@ REPLACED: dict[str, tuple[str, tuple[str, str] | None]] = {
 }
 
 
-class FlagReplaced(Finding):
+class FlagReplaced(TextFinding):
     """A USE flag of the original migration no longer exists; the message
     says what replaced it and where that is handled (pae: kernel config of
     32-bit guests; xsm: USE=flask on app-emulation/xen)."""
@@ -39,14 +39,14 @@ class FlagReplaced(Finding):
     level = Level.INFO
 
 
-class FlagNotInXenStack(Finding):
+class FlagNotInXenStack(TextFinding):
     """No package of the Xen stack has this flag; it is not written to
     package.use (set it in make.conf if other packages need it)."""
 
     level = Level.INFO
 
 
-class RequiredUseAdded(Finding):
+class RequiredUseAdded(TextFinding):
     """A flag was added because REQUIRED_USE of the package demands it
     (e.g. pygrub? ( python ) on app-emulation/xen-tools)."""
 
@@ -89,13 +89,14 @@ def route_flags(ctx: Context) -> Iterator[Finding | Contribution]:
         flag = token.lstrip("-")
         if flag in REPLACED:
             reason, replacement = REPLACED[flag]
-            yield FlagReplaced(ctx.host, f"{flag}: gone; {reason}", *where)
+            yield FlagReplaced(ctx.scope, f"{flag}: gone; {reason}", *where)
             if replacement and not token.startswith("-"):
                 wanted.setdefault(replacement[0], []).append(replacement[1])
             continue
         owners = [cp for cp in ROUTED_PACKAGES if flag in iuse.get(cp, ())]
         if not owners:
-            yield FlagNotInXenStack(ctx.host, f"{flag}: no package of the Xen stack has it", *where)
+            yield FlagNotInXenStack(ctx.scope, f"{flag}: no package of the Xen stack has it",
+                                    *where)
         for cp in owners:
             wanted.setdefault(cp, []).append(token)
     for cp in ROUTED_PACKAGES:
@@ -107,6 +108,14 @@ def route_flags(ctx: Context) -> Iterator[Finding | Contribution]:
             if extra in iuse.get(cp, ()) and f"-{extra}" not in flags:
                 flags.append(extra)
                 yield RequiredUseAdded(
-                    ctx.host, f"{cp}: {extra} added (REQUIRED_USE of {cp})", *where
+                    ctx.scope, f"{cp}: {extra} added (REQUIRED_USE of {cp})", *where
                 )
         yield Contribution("package.use", f"{cp} {' '.join(flags)}", "USE of the Xen stack")
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    FlagNotInXenStack,
+    FlagReplaced,
+    RequiredUseAdded,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xenmig.findings import Finding, Level
+from xenmig.findings import Finding, Level, TextFinding
 from xenmig.gentoo import depstring
 from xenmig.output.contributions import Contribution
 from xenmig.rules.context import Context
@@ -13,13 +13,13 @@ from xenmig.rules.use import XEN, XEN_TOOLS
 from xenmig.spec import Version
 
 
-class XenSeriesUnavailable(Finding):
+class XenSeriesUnavailable(TextFinding):
     """The repositories have no app-emulation/xen of the target series."""
 
     level = Level.ERROR
 
 
-class XenSeriesPinned(Finding):
+class XenSeriesPinned(TextFinding):
     """Newer Xen series than the target are masked in package.mask (for
     app-emulation/xen and xen-tools, which move in lockstep)."""
 
@@ -40,7 +40,7 @@ def pin_series(ctx: Context) -> Iterator[Finding | Contribution]:
     if not any(v.series() == series for v in versions):
         available = ", ".join(sorted({v.series() for v in versions})) or "none"
         yield XenSeriesUnavailable(
-            ctx.host, f"no {XEN} {series}.x in the repositories (available: {available})",
+            ctx.scope, f"no {XEN} {series}.x in the repositories (available: {available})",
             *ctx.spec.location("host", "xen"),
         )
         return
@@ -52,6 +52,13 @@ def pin_series(ctx: Context) -> Iterator[Finding | Contribution]:
     for cp in (XEN, XEN_TOOLS):
         yield Contribution("package.mask", f">={cp}-{first}_alpha", why)
     yield XenSeriesPinned(
-        ctx.host, f"{XEN} and xen-tools >= {first} masked (target {series})",
+        ctx.scope, f"{XEN} and xen-tools >= {first} masked (target {series})",
         *ctx.spec.location("host", "xen"),
     )
+
+
+# The findings this module yields (its rules are checked against it as they run).
+FINDINGS: tuple[type[Finding], ...] = (
+    XenSeriesPinned,
+    XenSeriesUnavailable,
+)
