@@ -80,7 +80,14 @@ def test_the_hosts_later_settings_win_and_are_reported(tmp_path: Path) -> None:
     wins = sorted(line.split(": ")[3] for line in proc.stdout.splitlines()
                   if line.endswith("[HostSettingWins]"))
     assert wins == ["GRUB_DEFAULT", "autoballoon"]
-    assert (root / "etc/xen/xl.conf").read_bytes().endswith(b'# mine\nautoballoon="auto"\n')
+    xl = root / "etc/xen/xl.conf"
+    assert xl.read_bytes().endswith(b'# mine\nautoballoon="auto"\n')
+    assert "autoballoon: the host's" in proc.stdout and "(line 2) [HostSettingWins]" in proc.stdout
+    # With xenmig's block now above it, the line named is still the host file's line.
+    line = xl.read_text().splitlines().index('autoballoon="auto"') + 1
+    assert line > 2
+    again = xenmig(tmp_path / "cache", "check", spec, "--root", root).stdout
+    assert f"(line {line}) [HostSettingWins]" in again, again
 
 
 def test_upstream_xl_conf_is_kept(tmp_path: Path) -> None:

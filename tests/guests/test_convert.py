@@ -12,7 +12,7 @@ from tests.support.cli import xenmig
 from tests.support.gentoo import SHARED
 from xenmig.errors import UserError
 from xenmig.guests.convert import convert
-from xenmig.hostfiles.sxp import default_bridge, parse_sxp
+from xenmig.hostfiles.sxp import SxpSetting, default_bridge, parse_sxp, read_sxp
 from xenmig.hostfiles.xm import Value, read_xm
 
 EXAMPLES = SHARED / "realworld/xen-project__xen@e04254f/tools/examples"
@@ -126,14 +126,17 @@ def test_nothing_is_ever_run(tmp_path: Path, line: str) -> None:
 
 
 def test_sxp_default_bridge(tmp_path: Path) -> None:
-    assert default_bridge(example("xend-config.sxp")) is None  # (vif-script vif-bridge)
-    sxp = tmp_path / "xend-config.sxp"
-    sxp.write_text("# comment (not parsed)\n(network-script 'network-bridge netdev=eth1')\n"
-                   "(vif-script 'vif-bridge bridge=extbr0')\n(dom0-min-mem 196)\n")
-    assert default_bridge(sxp) == "extbr0"
-    assert parse_sxp("(a (b 'c d'))", sxp) == [["a", ["b", "c d"]]]
-    with pytest.raises(UserError, match="'\\(' without '\\)'"):
-        parse_sxp("(a (b)", sxp)
+    upstream = example("xend-config.sxp")
+    assert default_bridge(read_sxp(upstream.read_text(), str(upstream))) is None  # vif-bridge
+    text = ("# comment (not parsed)\n(network-script 'network-bridge netdev=eth1')\n"
+            "(vif-script 'vif-bridge bridge=extbr0')\n(dom0-min-mem\n 196)\n")
+    settings = read_sxp(text, "xend-config.sxp")
+    assert default_bridge(settings) == "extbr0"
+    assert settings["vif-script"] == SxpSetting("vif-bridge bridge=extbr0", 3)
+    assert settings["dom0-min-mem"] == SxpSetting("196", 4)
+    assert parse_sxp("(a (b 'c d'))\n(e)", "f") == [(["a", ["b", "c d"]], 1), (["e"], 2)]
+    with pytest.raises(UserError, match=r"^f:2: '\(' without '\)'"):
+        parse_sxp("\n(a (b)", "f")
 
 
 def test_cli(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from typing import Any
 from xenmig.errors import UserError
 from xenmig.guests.console import OSES
 from xenmig.guests.convert import convert
-from xenmig.hostfiles.sxp import default_bridge
+from xenmig.hostfiles.root import read_file
+from xenmig.hostfiles.sxp import default_bridge, read_sxp
 from xenmig.hostfiles.xm import Value, read_xm
 
 
@@ -46,7 +47,8 @@ def _given(pairs: list[str]) -> dict[str, Value]:
 
 def run_convert(args: argparse.Namespace) -> int:
     config = read_xm(args.config, _given(args.var))
-    bridge = default_bridge(args.sxp) if args.sxp else None
+    sxp = read_file(args.sxp).decode("utf-8", "replace") if args.sxp else None
+    bridge = default_bridge(read_sxp(sxp, str(args.sxp))) if sxp is not None else None
     try:
         converted = convert(config, args.os, bridge)
     except UserError as error:

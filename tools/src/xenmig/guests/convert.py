@@ -33,7 +33,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from xenmig.errors import UserError
 from xenmig.guests.console import OSES, console_args, inittab_line, is_console_arg
@@ -67,7 +66,7 @@ _VDEV = re.compile(r"\b(?:hd|sd)([a-z]+)(\d*)\b")
 
 @dataclass
 class Converted:
-    source: Path
+    source: str
     values: dict[str, Value] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     guest_files: dict[str, str] = field(default_factory=dict)
@@ -82,7 +81,7 @@ class Converted:
 def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None) -> Converted:
     if os_name not in OSES:
         raise UserError(f"--os {os_name}: one of {', '.join(OSES)}")
-    out = Converted(config.path, notes=list(config.notes))
+    out = Converted(config.name, notes=list(config.notes))
     src = dict(config.values)
 
     def note(key: str, text: str) -> None:

@@ -72,6 +72,8 @@ class ShellValues:
     unknown: set[str] = field(default_factory=set)
     wild: bool = False
     refusals: list[Refusal] = field(default_factory=list)
+    # The line of the statement that last set each variable.
+    lines: dict[str, int] = field(default_factory=dict)
 
     def known(self, name: str) -> bool:
         return name not in self.unknown and (not self.wild or name in self.values)
@@ -96,17 +98,20 @@ class ShellValues:
         return {k: v for k, v in self.values.items() if self.known(k)}
 
     # -- evaluation state ---------------------------------------------
-    def _set(self, name: str, value: Value) -> None:
+    def _set(self, name: str, value: Value, line: int) -> None:
         self.values[name] = value
+        self.lines[name] = line
         self.unknown.discard(name)
 
     def _forget(self, name: str) -> None:
         self.values.pop(name, None)
+        self.lines.pop(name, None)
         self.unknown.add(name)
 
     def _run_wild(self) -> None:
         """After a refused command: every variable is unknown until assigned."""
         self.values.clear()
+        self.lines.clear()
         self.unknown.clear()
         self.wild = True
 
@@ -259,7 +264,7 @@ def _assign(node: Any, out: ShellValues, statement: Any) -> None:
             value = _as_tuple(old) + _as_tuple(value)
         else:
             value = old + value
-    out._set(name, value)
+    out._set(name, value, statement.start_point[0] + 1)
 
 
 def _as_tuple(value: Value) -> tuple[str, ...]:

@@ -1,13 +1,14 @@
 """xend-config.sxp: xend's daemon configuration, S-expressions such as
-``(vif-script 'vif-bridge bridge=xenbr1')``."""
+``(vif-script 'vif-bridge bridge=xenbr1')``.  Pure: text in, typed data
+out, each top-level setting with its line."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from xenmig.errors import UserError
-from xenmig.hostfiles.root import read_file
 
 _TOKEN = re.compile(
     r"""\s+|#[^\n]*|(\()|(\))"""
@@ -17,48 +18,66 @@ _TOKEN = re.compile(
 Sexp = str | list["Sexp"]
 
 
-def parse_sxp(text: str, path: Path) -> list[Sexp]:
+@dataclass(frozen=True)
+class SxpSetting:
+    """A top-level ``(name value ...)`` entry: its words joined by blanks,
+    and the line its ``(`` is on."""
+
+    value: str
+    line: int
+
+
+def parse_sxp(text: str, name: str) -> list[tuple[Sexp, int]]:
+    """The top-level expressions of ``text``, each with the line it starts
+    on; ``name`` names the file in errors."""
     stack: list[list[Sexp]] = [[]]
+    top: list[tuple[Sexp, int]] = []
+    starts: list[int] = []
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
+        line = text.count("\n", 0, pos) + 1
         if m is None:
-            line = text.count("\n", 0, pos) + 1
-            raise UserError(f"{path}:{line}: not an S-expression (unbalanced quote?)")
+            raise UserError(f"{name}:{line}: not an S-expression (unbalanced quote?)")
         pos = m.end()
         if m[1]:
             stack.append([])
+            starts.append(line)
         elif m[2]:
             if len(stack) == 1:
-                line = text.count("\n", 0, pos) + 1
-                raise UserError(f"{path}:{line}: ')' without '('")
+                raise UserError(f"{name}:{line}: ')' without '('")
             done = stack.pop()
+            start = starts.pop()
             stack[-1].append(done)
-        elif m[3] is not None or m[4] is not None:
-            stack[-1].append(m[3] if m[3] is not None else m[4])
-        elif m[5]:
-            stack[-1].append(m[5])
+            if len(stack) == 1:
+                top.append((done, start))
+        else:
+            word = next((g for g in (m[3], m[4], m[5]) if g is not None), None)
+            if word is not None:
+                stack[-1].append(word)
+                if len(stack) == 1:
+                    top.append((word, line))
     if len(stack) != 1:
-        raise UserError(f"{path}: '(' without ')' at the end of the file")
-    return stack[0]
+        raise UserError(f"{name}:{starts[0]}: '(' without ')' at the end of the file")
+    return top
 
 
-def settings(path: Path) -> dict[str, str]:
-    """{name: value} of the top-level ``(name value)`` entries."""
-    text = read_file(path).decode("utf-8", "replace")
+def read_sxp(text: str, name: str) -> dict[str, SxpSetting]:
+    """{name: setting} of the top-level ``(name value)`` entries (the last
+    of a name counts, as xend read them)."""
     out = {}
-    for item in parse_sxp(text, path):
+    for item, line in parse_sxp(text, name):
         if isinstance(item, list) and len(item) >= 2 and isinstance(item[0], str):
-            out[item[0]] = " ".join(v for v in item[1:] if isinstance(v, str))
+            out[item[0]] = SxpSetting(" ".join(v for v in item[1:] if isinstance(v, str)), line)
     return out
 
 
-def default_bridge(path: Path) -> str | None:
+def default_bridge(settings: Mapping[str, SxpSetting]) -> str | None:
     """The bridge xend attached vifs to by default: ``bridge=`` of the
     vif-script or of the network-script entry."""
-    found = settings(path)
     for key in ("vif-script", "network-script"):
-        for word in found.get(key, "").split():
+        setting = settings.get(key)
+        for word in setting.value.split() if setting else ():
             if word.startswith("bridge="):
                 return word.split("=", 1)[1]
     return None

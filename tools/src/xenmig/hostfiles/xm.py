@@ -26,7 +26,10 @@ Value = str | int | float | bool | None | list[Any]
 
 @dataclass
 class XmConfig:
-    path: Path
+    """The settings of an xm config, each with the line that set it;
+    ``name`` names the file in errors."""
+
+    name: str
     values: dict[str, Value] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -48,11 +51,15 @@ def _xm_vars_call(node: ast.stmt) -> ast.Call | None:
 
 
 def read_xm(path: Path, given: dict[str, Value] | None = None) -> XmConfig:
-    """The settings of the xm config at ``path``; ``given`` are the values
-    of its xm_vars variables."""
-    text = read_file(path).decode("utf-8", "replace")
+    """The settings of the xm config at ``path``, a file the user named."""
+    return parse_xm(read_file(path).decode("utf-8", "replace"), str(path), given)
+
+
+def parse_xm(text: str, path: str, given: dict[str, Value] | None = None) -> XmConfig:
+    """The settings of the xm config ``text`` (``path`` names it in
+    errors); ``given`` are the values of its xm_vars variables."""
     try:
-        tree = ast.parse(text, str(path))
+        tree = ast.parse(text, path)
     except SyntaxError as error:
         raise UserError(f"{path}:{error.lineno}: cannot be read as a configuration: "
                         f"{error.msg}") from error

@@ -136,3 +136,17 @@ def without_block(old: bytes) -> bytes:
     whose block cannot be merged is taken as it is)."""
     merged = merge_block(old, None, owned=False)
     return merged.content or b"" if isinstance(merged, Merged) else old
+
+
+def blanked_block(old: bytes) -> bytes:
+    """A shared file's own lines at their own line numbers: the lines of
+    xenmig's intact block emptied rather than removed, so that what a
+    reader reports ("line 12") is the line in the host's file."""
+    kept = without_block(old).splitlines(keepends=True)
+    lines = old.splitlines(keepends=True)
+    gone = len(lines) - len(kept)
+    start = next((i for i, (a, b) in enumerate(zip(lines, kept, strict=False))
+                  if a != b), len(kept))
+    if gone <= 0 or lines[:start] + lines[start + gone:] != kept:
+        return without_block(old)  # not one run of lines: nothing to keep in place
+    return b"".join([*lines[:start], *(b"\n" for _ in range(gone)), *lines[start + gone:]])

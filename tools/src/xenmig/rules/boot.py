@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xenmig.findings import Finding, Level, TextFinding
-from xenmig.hostfiles.grub import read_legacy_menu
+from xenmig.hostfiles.grub import GrubDefaults, read_grub_defaults, read_legacy_menu
 from xenmig.hostfiles.xlconf import read_xl_conf, xl_setting
 from xenmig.output.contributions import (
     GRUB_DEFAULTS,
@@ -42,7 +42,6 @@ from xenmig.rules.context import Context
 from xenmig.rules.shellfile import (
     ShellFileRunsCommands,
     host_lines,
-    host_values,
     host_wins,
     runs_commands,
     wins_message,
@@ -104,24 +103,18 @@ def _without_console(args: str) -> list[str]:
     return [a for a in args.split() if not a.startswith("console=")]
 
 
-# The host's /etc/default/grub values xenmig builds on.
-_GRUB_READ = ("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT", "GRUB_DISTRIBUTOR")
+def _host_grub(old: bytes | None) -> GrubDefaults | None:
+    """The host's /etc/default/grub (None: the host has none, or no root)."""
+    return read_grub_defaults(host_lines(old)) if old else None
 
 
-def _host_grub(old: bytes | None) -> dict[str, str | None]:
-    """The host's /etc/default/grub values xenmig builds on (None: unknown,
-    "" unset), parsed as bash would assign them, never run."""
-    if not old:
-        return {}
-    values = host_values(old)
-    return {name: values.get(name) for name in _GRUB_READ}
-
-
-def _dom0_args(host: dict[str, str | None]) -> tuple[list[str], list[str]]:
+def _dom0_args(host: GrubDefaults | None) -> tuple[list[str], list[str]]:
     """The host's GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT without
     their console arguments (dom0's console under Xen is hvc0)."""
-    return (_without_console(host.get("GRUB_CMDLINE_LINUX") or ""),
-            _without_console(host.get("GRUB_CMDLINE_LINUX_DEFAULT") or ""))
+    if host is None:
+        return [], []
+    return (_without_console(host.linux.value or ""),
+            _without_console(host.linux_default.value or ""))
 
 
 def xen_args(spec: HostSpec) -> list[str]:
@@ -144,11 +137,12 @@ def grub(ctx: Context) -> Iterator[Finding | Contribution]:
         return
     old = ctx.host_file(GRUB_DEFAULTS)
     host = _host_grub(old)
-    unknown = [name for name, value in host.items() if value is None]
-    if old and (refused := runs_commands(
-            ctx.scope, old, _where(ctx, GRUB_DEFAULTS),
+    unknown = host.unknown() if host else []
+    if host and (refused := runs_commands(
+            ctx.scope, host.shell, _where(ctx, GRUB_DEFAULTS),
             f"{', '.join(unknown)} unknown and no GRUB settings are written" if unknown else
-            f"the values xenmig reads ({', '.join(_GRUB_READ)}) are known all the same")):
+            f"the values xenmig reads ({', '.join(GrubDefaults.NAMES.values())}) are known "
+            "all the same")):
         yield refused
         if unknown:
             return
@@ -158,7 +152,7 @@ def grub(ctx: Context) -> Iterator[Finding | Contribution]:
     xen = xen_args(spec)
     linux, linux_default = _dom0_args(host)
     linux.append(DOM0_CONSOLE)
-    distributor = host.get("GRUB_DISTRIBUTOR") or "Gentoo"
+    distributor = (host.distributor.value if host else None) or "Gentoo"
     lines = [
         Contribution(GRUB_DEFAULTS, f'GRUB_CMDLINE_XEN_DEFAULT="{" ".join(xen)}"',
                      "Xen's command line: dom0 memory and vCPUs, the serial console"),

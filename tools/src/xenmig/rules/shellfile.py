@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from xenmig.findings import Level, Scope, TextFinding
 from xenmig.hostfiles.shell import Refusal, ShellValues, read_shell
-from xenmig.output.blocks import block_body, render_block, without_block
+from xenmig.output.blocks import blanked_block, block_body, render_block
 from xenmig.output.contributions import Contribution
 from xenmig.spec import HostSpec
 
@@ -45,8 +45,9 @@ def refused(refusals: list[Refusal]) -> str:
 
 
 def host_lines(old: bytes) -> bytes:
-    """A shared file's own lines: the block of an earlier run removed."""
-    return without_block(old)
+    """A shared file's own lines, at their line numbers: the block of an
+    earlier run emptied."""
+    return blanked_block(old)
 
 
 def host_values(old: bytes) -> ShellValues:
