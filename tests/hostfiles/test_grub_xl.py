@@ -77,8 +77,8 @@ def test_xenmigs_block_keeps_the_hosts_line_numbers() -> None:
     """The readers see the host's lines where the host has them, so that
     "line 3" is line 3 of the file on the host, block or no block."""
     spec = cast(HostSpec, SimpleNamespace(name="x1", path=Path("x1.toml")))
-    data = render_block(spec, 'GRUB_DEFAULT="Gentoo GNU/Linux, with Xen hypervisor"\n')
-    data = data.encode() + DEFAULTS
+    block = render_block(spec, 'GRUB_DEFAULT="Gentoo GNU/Linux, with Xen hypervisor"\n')
+    data = block.encode() + DEFAULTS
     assert data.count(b"\n") == 7
     blanked = blanked_block(data)
     assert blanked.count(b"\n") == data.count(b"\n") and b"xenmig" not in blanked
