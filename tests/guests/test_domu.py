@@ -142,12 +142,14 @@ def test_bad_guests_name_file_and_key(tmp_path: Path, domu: dict[str, Any],
     spec = spec_with(tmp_path, domu)
     with pytest.raises(UserError) as error:
         load_spec(spec)
+    message = message.replace("[[domu]] #1", f"[[domu]] #1 ({domu['name']})")
     assert str(error.value).startswith(f"{spec}: {message}")
 
 
 def test_guest_twice_on_a_host(tmp_path: Path) -> None:
     spec = spec_with(tmp_path, ROUTER, ROUTER)
-    with pytest.raises(UserError, match=r"\[\[domu\]\] #2 name: 'router' is also guest #1"):
+    with pytest.raises(UserError,
+                       match=r"\[\[domu\]\] #2 \(router\) name: 'router' is also guest #1"):
         load_spec(spec)
 
 
@@ -156,7 +158,8 @@ def test_guest_on_two_hosts_is_refused_fleet_wide(tmp_path: Path) -> None:
     second = spec_with(tmp_path, ROUTER, name="b1")
     proc = xenmig(tmp_path / "cache", "check", first, second)
     assert proc.returncode == 2
-    assert f"{second}: [[domu]] #1 name: 'router' is also a guest in {first}" in proc.stdout
+    assert (f"{second}: [[domu]] #1 (router) name: 'router' is also a guest in {first}"
+            in proc.stdout)
 
 
 def test_mac_collision_is_refused_fleet_wide(tmp_path: Path,

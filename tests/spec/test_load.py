@@ -171,7 +171,7 @@ def test_injection_characters_are_rejected(
     if section == "domu":
         data["bridge"] = [{"name": "xenbr0", "ports": ["eth0"]}]
         data["domu"] = [{"name": "router", "kernel": "/boot/domu/vmlinuz", key: value}]
-        where = rf"\[\[domu\]\] #1 {key}: "
+        where = rf"\[\[domu\]\] #1( \(router\))? {key}: "
     else:
         data[section] = {**data[section], key: value}
         where = rf"\[{section}\] {key}: "

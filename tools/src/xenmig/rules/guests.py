@@ -92,17 +92,20 @@ def xl_lines(domu: DomuSection) -> list[tuple[str, str]]:
         lines.append(("GRUB's xen_pvh image boots the guest's own grub.cfg (the console "
                       "goes on the guest's kernel line: console=hvc0)",
                       xl_setting("kernel", PVH_GRUB)))
-    else:
+    elif domu.xl.get("serial") is None:
         lines.append(("HVM: xl console reads the emulated serial port (console=ttyS0 in "
                       "the guest)", 'serial = "pty"'))
-    if domu.bridges:
-        lines.append(("vifs on the host's bridges; MACs derived from the guest's name, "
-                      "the same on every host",
-                      xl_setting("vif", [f"mac={mac},bridge={bridge}"
-                                         for mac, bridge in zip(domu.macs, domu.bridges,
-                                                                strict=True)])))
+    if domu.vifs:
+        why = ("vifs on the host's bridges; MACs derived from the guest's name, the same on "
+               "every host" if not domu.vif else
+               "vifs on the host's bridges, with the MACs and NIC models the guest has "
+               "(a vif without a MAC gets one derived from the guest's name)")
+        lines.append((why, xl_setting("vif", [vif.spec(mac) for vif, mac in
+                                              zip(domu.vifs, domu.macs, strict=True)])))
     if domu.disks:
         lines.append(("disks (xl-disk-configuration(5))", xl_setting("disk", list(domu.disks))))
+    for key, value in domu.xl.items:
+        lines.append(("the guest's own xl settings ([domu.xl])", xl_setting(key, value)))
     return lines
 
 

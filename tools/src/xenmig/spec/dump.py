@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xenmig.spec.model import HostSpec, Version
+from xenmig.spec.model import HostSpec, Version, VifSection, XlTable
 from xenmig.spec.settings import ARRAY_SECTIONS, SECTIONS, SETTINGS
 
 
@@ -35,7 +35,21 @@ def toml_value(value: Any) -> str:
         return toml_string(value)
     if isinstance(value, tuple | list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, VifSection):
+        items = [("bridge", value.bridge), ("mac", value.mac), ("model", value.model),
+                 *value.options]
+        return _inline([(k, v) for k, v in items if v is not None])
+    if isinstance(value, XlTable):
+        return _inline(list(value.items))
     raise TypeError(f"no TOML form for {value!r}")
+
+
+def _inline(items: list[tuple[str, Any]]) -> str:
+    """A TOML inline table."""
+    def key(name: str) -> str:
+        bare = name and all(c.isascii() and (c.isalnum() or c in "_-") for c in name)
+        return name if bare else toml_string(name)
+    return "{" + ", ".join(f"{key(k)} = {toml_value(v)}" for k, v in items) + "}"
 
 
 def dump(spec: HostSpec) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from xenmig.cache import cache_dir, code_identity, store
 from xenmig.errors import UserError, shown, shown_name
+from xenmig.guests.xlkeys import XL_KEYS, series_keys
 from xenmig.hostfiles.root import read_file
 from xenmig.spec.model import (
     BootSection,
@@ -22,6 +24,8 @@ from xenmig.spec.model import (
     KernelSection,
     PortageSection,
     Version,
+    VifSection,
+    XlTable,
 )
 from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
 
@@ -87,23 +91,42 @@ def _array(path: Path, section: str, items: Any) -> list[dict[str, Any]]:
     return items
 
 
+def guest_label(n: int, name: object) -> str:
+    """How an error names guest ``n``: ``[[domu]] #2 (web)`` (the name
+    only when it is one)."""
+    return f"[[domu]] #{n} ({name})" if isinstance(name, str) and \
+        re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", name) else f"[[domu]] #{n}"
+
+
 def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],
-           kernel: KernelSection) -> tuple[DomuSection, ...]:
-    domus = tuple(
-        DomuSection(**_table(path, f"[[domu]] #{n}", "domu", item))
-        for n, item in enumerate(_array(path, "domu", items), 1)
-    )
+           kernel: KernelSection, xen: Version) -> tuple[DomuSection, ...]:
+    tables = _array(path, "domu", items)
+    labels = [guest_label(n, item.get("name")) for n, item in enumerate(tables, 1)]
+    domus = tuple(DomuSection(**_table(path, label, "domu", item))
+                  for label, item in zip(labels, tables, strict=True))
     names: dict[str, int] = {}
     known = {b.name for b in bridges}
     for n, domu in enumerate(domus, 1):
-        at = f"{path}: [[domu]] #{n}"
+        at = f"{path}: {labels[n - 1]}"
         if domu.name in names:
             raise UserError(f"{at} name: {shown(domu.name)} is also guest #{names[domu.name]}")
         names[domu.name] = n
+        if domu.bridges and domu.vif:
+            raise UserError(f"{at} vif: give the guest's vifs either as bridges or as "
+                            "[[domu.vif]] tables, not both")
         for bridge in domu.bridges:
             if bridge not in known:
                 raise UserError(f"{at} bridges: {shown(bridge)} is not a [[bridge]] of this host "
                                 f"(known: {', '.join(sorted(known)) or 'none'})")
+        for k, vif in enumerate(domu.vif, 1):
+            if vif.bridge not in known:
+                raise UserError(f"{at} vif #{k} bridge: {shown(vif.bridge)} is not a [[bridge]] "
+                                f"of this host (known: {', '.join(sorted(known)) or 'none'})")
+        series = xen.series()
+        for key, _ in domu.xl.items:
+            if key not in series_keys(series):
+                raise UserError(f"{at} xl {key}: xl of Xen {series} does not read it (since "
+                                f"{XL_KEYS[key].since})")
         if domu.type == "hvm":
             if not kernel.hvm_guests:
                 raise UserError(f"{at} type: an HVM guest needs [kernel] hvm_guests = true "
@@ -133,7 +156,7 @@ def check_fleet(specs: list[HostSpec]) -> None:
     macs: dict[str, tuple[HostSpec, str]] = {}
     for spec in specs:
         for n, domu in enumerate(spec.domu, 1):
-            at = f"{spec.path}: [[domu]] #{n}"
+            at = f"{spec.path}: {guest_label(n, domu.name)}"
             if domu.name in guests and guests[domu.name] is not spec:
                 raise UserError(f"{at} name: {shown(domu.name)} is also a guest in "
                                 f"{guests[domu.name].path} (a guest lives on one host)")
@@ -168,7 +191,7 @@ def load_spec(path: Path) -> HostSpec:
 # The classes a cached spec is made of: the only ones its data may name.
 _CLASSES = {cls.__name__: cls for cls in (
     HostSpec, HostSection, PortageSection, KernelSection, BootSection, BridgeSection,
-    DomuSection, Version)}
+    DomuSection, VifSection, XlTable, Version)}
 
 
 def _encode(value: Any) -> Any:
@@ -214,5 +237,5 @@ def _load(path: Path, data: bytes) -> HostSpec:
     return HostSpec(
         path, HostSection(**values["host"]), PortageSection(**values["portage"]),
         kernel, boot, bridges,
-        _domus(path, raw.get("domu", []), bridges, kernel),
+        _domus(path, raw.get("domu", []), bridges, kernel, values["host"]["xen"]),
     )

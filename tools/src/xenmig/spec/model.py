@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 from pathlib import Path
+from typing import Any
 
 _VERSION_RE = re.compile(r"^\d+(\.\d+){1,3}$")
 
@@ -105,6 +106,39 @@ def guest_mac(guest: str, index: int) -> str:
 
 
 @dataclass(frozen=True)
+class VifSection:
+    """One of a guest's network interfaces (``[[domu.vif]]``,
+    xl-network-configuration(5)): the bridge it is on, the MAC it keeps
+    (None: derived from the guest's name) and the NIC model the guest sees;
+    ``options`` are its other xl settings (rate, ip, vifname, script, ...)
+    as written."""
+
+    bridge: str
+    mac: str | None = None
+    model: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+    def spec(self, mac: str) -> str:
+        """The vif as xl reads it."""
+        items = [("mac", mac), ("bridge", self.bridge)]
+        if self.model:
+            items.append(("model", self.model))
+        return ",".join(f"{k}={v}" for k, v in (*items, *self.options))
+
+
+@dataclass(frozen=True)
+class XlTable:
+    """A guest's further xl settings (``[domu.xl]``), in the order given:
+    each key is one of xl.cfg(5) (:mod:`xenmig.guests.xlkeys`), written to
+    the guest's configuration as it is."""
+
+    items: tuple[tuple[str, Any], ...] = ()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict(self.items).get(key, default)
+
+
+@dataclass(frozen=True)
 class DomuSection:
     name: str
     type: str
@@ -117,10 +151,20 @@ class DomuSection:
     bridges: tuple[str, ...]
     disks: tuple[str, ...]
     autostart: bool
+    vif: tuple[VifSection, ...] = ()
+    xl: XlTable = XlTable()
+
+    @property
+    def vifs(self) -> tuple[VifSection, ...]:
+        """The guest's interfaces: its ``[[domu.vif]]`` tables, or one per
+        bridge of the short ``bridges`` form."""
+        return self.vif or tuple(VifSection(bridge) for bridge in self.bridges)
 
     @property
     def macs(self) -> tuple[str, ...]:
-        return tuple(guest_mac(self.name, i) for i in range(len(self.bridges)))
+        """Each vif's MAC: the one the spec gives, else derived from the
+        guest's name and the vif's position."""
+        return tuple(v.mac or guest_mac(self.name, i) for i, v in enumerate(self.vifs))
 
 
 @dataclass(frozen=True)

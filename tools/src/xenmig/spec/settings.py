@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from xenmig.errors import shown
+from xenmig.errors import shown, shown_name
 from xenmig.gentoo import depstring
 from xenmig.guests.console import OSES
-from xenmig.spec.model import Version
+from xenmig.guests.xldisk import parse_disk
+from xenmig.guests.xlkeys import VIF_KEYS, XL_KEYS, check_value, suggest
+from xenmig.spec.model import Version, VifSection, XlTable
 
 REQUIRED = object()
 
@@ -195,14 +197,96 @@ def parse_guest_bridges(value: Any) -> tuple[str, ...]:
 
 
 def parse_disks(value: Any) -> tuple[str, ...]:
-    disks = _each(value, _DISK_RE, "an xl disk like 'phy:/dev/vg0/www,xvda,w'")
+    """xl disk specifications, checked by xl-disk-configuration(5)'s grammar
+    (:mod:`xenmig.guests.xldisk`); a target with blanks or commas is written
+    ``target=...`` last, as the man page asks."""
+    disks = tuple(_string_list(value))
     for disk in disks:
         if ".." in disk:
             raise ValueError(f"{shown(disk)}: '..' in a disk path")
-        if "," not in disk and "target=" not in disk:
-            raise ValueError(f"{shown(disk)}: needs at least TARGET,VDEV "
-                             "(xl-disk-configuration(5))")
+        head, named, _ = disk.partition("target=")
+        head = re.sub(r"(^|,)\s+", r"\1", head.rstrip(", \t") if named else disk)
+        if (head and not _DISK_RE.fullmatch(head)) or \
+                any(c in disk for c in "\"'\\") or not disk.isprintable():
+            raise ValueError(f"{shown(disk)}: not an xl disk like 'phy:/dev/vg0/www,xvda,w' "
+                             "(a target with blanks goes last, as target=PATH)")
+        try:
+            parse_disk(disk)
+        except ValueError as error:
+            raise ValueError(f"{shown(disk)}: {error} (xl-disk-configuration(5))") from None
     return disks
+
+
+_MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
+_VIF_VALUE_RE = re.compile(r"^[A-Za-z0-9_.:/@+ -]*$")
+
+
+def _vif(item: Any, n: int) -> VifSection:
+    if not isinstance(item, dict):
+        raise ValueError(f"vif #{n}: must be a table ([[domu.vif]])")
+    for key, value in item.items():
+        if key not in VIF_KEYS:
+            raise ValueError(f"vif #{n} {shown_name(key)}: not a vif setting "
+                             f"(xl-network-configuration(5): {', '.join(VIF_KEYS)})")
+        if not isinstance(value, str) or not _VIF_VALUE_RE.fullmatch(value):
+            raise ValueError(f"vif #{n} {key}: {shown(value)}: expected a string without "
+                             "commas, quotes or '='")
+    if "bridge" not in item:
+        raise ValueError(f"vif #{n} bridge: missing (required: a [[bridge]] of this host)")
+    mac = item.get("mac")
+    if mac is not None:
+        mac = mac.lower()
+        if not _MAC_RE.fullmatch(mac) or int(mac[:2], 16) & 1:
+            raise ValueError(f"vif #{n} mac: {shown(item['mac'])}: not a unicast MAC like "
+                             "00:16:3e:12:34:56")
+    options = tuple((k, v) for k, v in item.items() if k not in ("bridge", "mac", "model"))
+    return VifSection(parse_bridge_name(item["bridge"]), mac, item.get("model"), options)
+
+
+def parse_vifs(value: Any) -> tuple[VifSection, ...]:
+    if not isinstance(value, list):
+        raise ValueError("must be an array of tables ([[domu.vif]])")
+    return tuple(_vif(item, n) for n, item in enumerate(value, 1))
+
+
+# xl keys the guest's typed settings write: given there, not in [domu.xl].
+XL_FROM_SETTINGS = {
+    "name": "name", "type": "type", "builder": "type", "memory": "memory", "vcpus": "vcpus",
+    "kernel": "kernel", "ramdisk": "ramdisk", "extra": "args", "cmdline": "args",
+    "root": "args", "bootloader": "kernel", "vif": "vif or bridges", "disk": "disks",
+}
+
+
+def parse_xl(value: Any) -> XlTable:
+    """A guest's further xl.cfg(5) settings, each checked against xl's key
+    table: TOML booleans become xl's 1/0."""
+    if not isinstance(value, dict):
+        raise ValueError("must be a table ([domu.xl]) of xl.cfg(5) settings")
+    items = []
+    for key, raw in value.items():
+        xl = XL_KEYS.get(key)
+        if xl is None:
+            raise ValueError(f"{shown_name(key)}: not an xl.cfg(5) setting{suggest(key)}")
+        if key in XL_FROM_SETTINGS:
+            raise ValueError(f"{key}: set by the guest's {XL_FROM_SETTINGS[key]} setting")
+        item = _xl_plain(raw, key)
+        if why := check_value(xl, item):
+            raise ValueError(f"{key}: {why}")
+        items.append((key, item))
+    return XlTable(tuple(items))
+
+
+def _xl_plain(value: Any, key: str) -> Any:
+    """A TOML value as an xl value: booleans 1/0, lists as tuples."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list):
+        return tuple(_xl_plain(v, key) for v in value)
+    if isinstance(value, str) and not value.isprintable():
+        raise ValueError(f"{key}: {shown(value)}: control characters")
+    if isinstance(value, int | str):
+        return value
+    raise ValueError(f"{key}: {type(value).__name__} is no xl value")
 
 
 def parse_loader(value: Any) -> str:
@@ -349,11 +433,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("domu", "bridges", parse_guest_bridges, (),
             "One vif per [[bridge]] named, in order; each gets a MAC 00:16:3e:xx:xx:xx "
             "derived from the guest's name and the vif's position.", '["extbr0", "xenbr0"]'),
+    Setting("domu", "vif", parse_vifs, (),
+            "The guest's vifs as tables ([[domu.vif]], instead of bridges): bridge (a "
+            "[[bridge]]), mac (kept; without one the MAC is derived as for bridges), model "
+            "(the NIC the guest sees, e.g. e1000), and any other key of "
+            "xl-network-configuration(5): rate, ip, vifname, script, type, ...",
+            '[{ bridge = "xenbr0", mac = "00:16:3e:5a:01:02", model = "e1000" }]'),
     Setting("domu", "disks", parse_disks, (),
             "xl disk specifications (xl-disk-configuration(5)).",
             '["phy:/dev/vg0/router,xvda,w"]'),
     Setting("domu", "autostart", parse_bool, True,
             "Started at boot by xendomains (a link in /etc/xen/auto).", "false"),
+    Setting("domu", "xl", parse_xl, XlTable(),
+            "Any further xl.cfg(5) settings ([domu.xl]), written as given: bios, viridian, "
+            "vnc, vnclisten, usbdevice, boot, hap, cpuid, pci, on_crash, ... Each key is "
+            "checked against xl's keys for the target Xen series; the keys the other "
+            "settings write (name, type, memory, vcpus, kernel, ramdisk, extra, disk, vif) "
+            "are not taken here.", '{ bios = "ovmf", viridian = true, vnc = 1 }'),
 )
 SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
 # Sections written as arrays of tables ([[bridge]]): any number of items.
