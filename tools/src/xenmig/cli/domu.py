@@ -1,6 +1,7 @@
-"""``xenmig domu convert OLD.cfg [--os NAME] [--sxp xend-config.sxp] [--var K=V]``:
-an xm configuration as xl configuration on stdout; what changed is in its
-``# note:`` lines.  The xm file is read, never run (see
+"""``xenmig domu convert OLD.cfg [--os NAME] [--sxp xend-config.sxp] [--var K=V]
+[--arch ARCH]``: a guest configuration as xl configuration on stdout; what
+changed is in its ``# note:`` lines.  An xl file passes through with every
+key xl knows; an xm file is converted.  Neither is run (see
 :mod:`xenmig.hostfiles.xm`).  Exit status 0, or 2 for input that cannot be
 read or converted (the message names the file and the line).
 """
@@ -14,10 +15,10 @@ from typing import Any
 
 from xenmig.errors import UserError
 from xenmig.guests.console import OSES
-from xenmig.guests.convert import convert
+from xenmig.guests.convert import MACHINES, convert, convert_xl, read_source
 from xenmig.hostfiles.root import read_file
 from xenmig.hostfiles.sxp import default_bridge, read_sxp
-from xenmig.hostfiles.xm import Value, read_xm
+from xenmig.hostfiles.xm import Value
 
 
 def add_parser(sub: Any) -> None:
@@ -32,6 +33,9 @@ def add_parser(sub: Any) -> None:
                    help="the host's xend-config.sxp (the default bridge of vifs)")
     c.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                    help="value of an xm_vars variable (as given to xm create)")
+    c.add_argument("--arch", default="amd64", choices=sorted(MACHINES),
+                   help="the target host's architecture: what os.uname()[4] in the "
+                        "xmexample preamble stands for (default amd64: x86_64)")
     c.set_defaults(func=run_convert)
 
 
@@ -46,12 +50,16 @@ def _given(pairs: list[str]) -> dict[str, Value]:
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    config = read_xm(args.config, _given(args.var))
+    text = read_file(args.config).decode("utf-8", "replace")
+    kind, config = read_source(text, str(args.config), _given(args.var), args.arch)
     sxp = read_file(args.sxp).decode("utf-8", "replace") if args.sxp else None
     bridge = default_bridge(read_sxp(sxp, str(args.sxp))) if sxp is not None else None
     try:
-        converted = convert(config, args.os, bridge)
+        converted = convert_xl(config) if kind == "xl" else \
+            convert(config, args.os, bridge, sxp=sxp is not None)
     except UserError as error:
+        if str(error).startswith(f"{args.config}:"):
+            raise
         raise UserError(f"{args.config}: {error}") from None
     sys.stdout.write(converted.text())
     return 0

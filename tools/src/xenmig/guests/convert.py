@@ -31,24 +31,31 @@ What changed between xm (xend) and xl, as applied here:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from xenmig.errors import UserError
 from xenmig.guests.console import OSES, console_args, inittab_line, is_console_arg
 from xenmig.guests.xlcfg import xl_setting
-from xenmig.hostfiles.xm import Value, XmConfig
+from xenmig.guests.xldisk import parse_disk
+from xenmig.guests.xlkeys import XL_KEYS, suggest
+from xenmig.hostfiles.xldomain import read_xl_domain
+from xenmig.hostfiles.xm import Value, XmConfig, parse_xm
 
-# Keys xl(1) reads with the same meaning as xm (xl.cfg(5)).
-XL_KEYS = {
-    "name", "uuid", "memory", "maxmem", "vcpus", "maxvcpus", "cpus", "cpu_weight", "cap",
-    "kernel", "ramdisk", "extra", "root", "cmdline", "bootloader", "bootloader_args",
-    "disk", "vif", "pci", "vfb", "vtpm", "on_poweroff", "on_reboot", "on_crash",
-    "localtime", "rtc_timeoffset", "sdl", "vnc", "vnclisten", "vncdisplay", "vncunused",
-    "vncpasswd", "keymap", "stdvga", "serial", "boot", "acpi", "apic", "pae", "hpet",
-    "usb", "usbdevice", "soundhw", "tsc_mode", "nographic", "videoram", "viridian",
-    "nestedhvm", "timer_mode", "shadow_memory", "pool", "type", "device_model_version",
+# The machine os.uname() names for an arch (the xmexample preamble's arch).
+MACHINES = {"amd64": "x86_64", "x86": "i686"}
+
+# xm keys whose values are never read: xl has no use for them, so a
+# preamble-built value (device_model = '/usr/' + arch_libdir + ...) is not
+# evaluated at all.
+SKIPPED = {
+    "device_model": "xl runs upstream qemu (device_model_version)",
 }
+# Keys only xm had: a file with one of them is read as xm, not xl.
+_XM_ONLY = {"builder", "cpu_cap", "restart", "vcpu_avail", "bootargs", "cdrom", "dhcp",
+            "netmask", "gateway", "hostname", "interface", "nfs_server", "nfs_root",
+            "vncviewer", "vncconsole", "opengl", "device_model", "ip", "initrd"}
 # xm's numeric tsc_mode values, in libxl's order: xl wants the names.
 TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
 # xm keys that became kernel arguments (see _ip_argument).
@@ -58,7 +65,8 @@ _NETWORK = ("dhcp", "ip", "netmask", "gateway", "hostname", "interface", "nfs_se
 _GONE = {
     "builder": "became type",
     "device_model": "xl runs upstream qemu (device_model_version)",
-    "opengl": "gone with qemu-traditional's SDL OpenGL",
+    "vncviewer": "xl starts no viewer (xl vncviewer does)",
+    "vncconsole": "xl starts no viewer (xl vncviewer does)",
 }
 Note = Callable[[str, str], None]  # note(key, text)
 _VDEV = re.compile(r"\b(?:hd|sd)([a-z]+)(\d*)\b")
@@ -67,18 +75,20 @@ _VDEV = re.compile(r"\b(?:hd|sd)([a-z]+)(\d*)\b")
 @dataclass
 class Converted:
     source: str
+    kind: str = "xm"  # what the source was: xm or xl
     values: dict[str, Value] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     guest_files: dict[str, str] = field(default_factory=dict)
 
     def text(self) -> str:
-        out = [f"# xl configuration converted by xenmig from {self.source} (xm)"]
+        out = [f"# xl configuration written by xenmig from {self.source} ({self.kind})"]
         out += [f"# note: {note}" for note in self.notes]
         out += [xl_setting(key, value) for key, value in self.values.items()]
         return "\n".join(out) + "\n"
 
 
-def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None) -> Converted:
+def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None,
+            sxp: bool = False) -> Converted:
     if os_name not in OSES:
         raise UserError(f"--os {os_name}: one of {', '.join(OSES)}")
     out = Converted(config.name, notes=list(config.notes))
@@ -92,21 +102,38 @@ def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None
     hvm = kind == "hvm" or src.get("builder") == "hvm" or \
         str(src.get("kernel", "")).endswith("hvmloader")
     out.values["type"] = "hvm" if hvm else ("pvh" if kind == "pvh" else "pv")
-    if hvm and "kernel" in src:
+    if hvm and str(src.get("kernel", "")).endswith("hvmloader"):
         note("kernel", "hvmloader is loaded by xl itself; line dropped")
         src.pop("kernel")
     modern = os_name == "modern" and not hvm
     for key in ("name", "uuid", "memory", "maxmem", "vcpus", "maxvcpus", "cpus"):
         if key in src:
             out.values[key] = src.pop(key)
+    if "vcpu_avail" in src:
+        _vcpu_avail(src.pop("vcpu_avail"), out, note)
     if "cpu_cap" in src:
         out.values["cap"] = src.pop("cpu_cap")
+    if "bootargs" in src:
+        out.values["bootloader_args"] = str(src.pop("bootargs")).split()
+        note("bootargs", "became bootloader_args")
+    if "cdrom" in src:
+        cdrom = str(src.pop("cdrom"))
+        src.setdefault("disk", [])
+        src["disk"] = [*_list(src["disk"]),
+                       f"format=raw, vdev=hdc, access=ro, devtype=cdrom, target={cdrom}"]
+        note("cdrom", "became a cdrom disk on hdc (xm's cdrom= was hdc)")
     _boot(src, out, note)
     extra = _kernel_arguments(src, out, os_name, hvm, note)
     if "root" in src:
         root = str(src.pop("root"))
         out.values["root"] = _xvd(root) if modern else root
-    if extra:
+    if extra and "cmdline" in src:
+        # xl ignores extra (and root) when cmdline is set: the console goes there.
+        words = str(src.pop("cmdline")).split()
+        out.values["cmdline"] = " ".join([*words, *(w for w in extra.split() if w not in words)])
+        note("cmdline", "xl ignores extra when cmdline is set: the console arguments went "
+                        "into cmdline")
+    elif extra:
         out.values["extra"] = extra
     if "disk" in src:
         out.values["disk"] = [_disk(str(d), modern) for d in _list(src.pop("disk"))]
@@ -116,8 +143,10 @@ def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None
             note("vif", "type=ioemu is xl's default for HVM guests; dropped")
         out.values["vif"] = [_vif(v, hvm, bridge) for v in vifs]
         if not bridge and any("bridge=" not in v for v in vifs):
-            note("vif", "a vif without bridge= goes to xl.conf's vif.default.bridge "
-                        "(give --sxp to keep xend's default bridge)")
+            note("vif", "a vif without bridge= goes to xl.conf's vif.default.bridge " + (
+                "(the xend-config.sxp given names no bridge= in its vif-script or "
+                "network-script either)" if sxp else
+                "(give --sxp to keep xend's default bridge)"))
     number = src.get("tsc_mode")
     if isinstance(number, int) and not isinstance(number, bool):
         del src["tsc_mode"]
@@ -137,12 +166,94 @@ def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None
         else:
             note("restart", f"{restart!r} has no xl equivalent; dropped")
     for key, value in src.items():
-        if key in XL_KEYS:
-            out.values[key] = value
-        elif key in _GONE:
+        if key in _GONE:
             note(key, f"{_GONE[key]}; dropped")
+        elif key in XL_KEYS:
+            out.values[key] = value
         else:
-            note(key, "not an xl setting (xl would ignore it silently); dropped")
+            note(key, f"not an xl setting{suggest(key)} (xl would ignore it silently); "
+                      "dropped")
+    out.notes.sort(key=_note_line)
+    return out
+
+
+def _note_line(note: str) -> int:
+    return int(note.split()[1].rstrip(":")) if note.startswith("line ") else 0
+
+
+def _vcpu_avail(mask: Value, out: Converted, note: Note) -> None:
+    """xm's vcpu_avail (a bitmask of the vCPUs online at boot, out of
+    vcpus) is xl's vcpus (online) with maxvcpus (all)."""
+    if not isinstance(mask, int) or isinstance(mask, bool) or mask <= 0:
+        note("vcpu_avail", f"{mask!r} is not a bitmask of vCPUs; dropped")
+        return
+    online = bin(mask).count("1")
+    if mask != (1 << online) - 1:
+        note("vcpu_avail", f"{mask:#x}: xl brings the first vCPUs online, not a chosen set; "
+                           f"{online} of them are online at boot")
+    total = out.values.get("vcpus", online)
+    out.values["maxvcpus"] = total
+    out.values["vcpus"] = online
+    note("vcpu_avail", f"became vcpus = {online} (online at boot), maxvcpus = {total}")
+
+
+def read_source(text: str, name: str, given: dict[str, Value] | None = None,
+                arch: str = "amd64") -> tuple[str, XmConfig]:
+    """``("xl", settings)`` for a file xl reads as it is (xl syntax, no key
+    only xm had), else ``("xm", settings)`` read as an xm config."""
+    if not text.strip():
+        raise UserError(f"{name}: empty: no guest settings to convert")
+    try:
+        domain = read_xl_domain(text, name)
+    except UserError:
+        domain = None
+    if domain is not None and not given and domain.entries and _is_xl(domain.values(), text):
+        config = XmConfig(name, cast(dict[str, Value], domain.values()), domain.lines())
+        if domain.comments:
+            config.notes.append(f"{domain.comments} comment lines dropped")
+        return "xl", config
+    return "xm", parse_xm(text, name, given, machine=MACHINES.get(arch, arch), skip=SKIPPED)
+
+
+def _is_xl(values: Mapping[str, object], text: str) -> bool:
+    """Whether a file in xl's syntax was written for xl: it names its type
+    or device model version, or has nothing only xm had (keys, PV-GRUB,
+    hvmloader, ioemu vifs, phy: without /dev, a comment naming xm)."""
+    if "type" in values or "device_model_version" in values:
+        return True
+    if values.keys() & _XM_ONLY:
+        return False
+    kernel = str(values.get("kernel", ""))
+    if kernel.endswith("hvmloader") or kernel.split("/")[-1].startswith("pv-grub"):
+        return False
+    vifs = [str(v) for v in _list(values.get("vif", []))]  # type: ignore[arg-type]
+    disks = [str(d) for d in _list(values.get("disk", []))]  # type: ignore[arg-type]
+    if any("ioemu" in v or "netfront" in v for v in vifs) or \
+            any(re.match(r"\s*phy:(?!/)", d) for d in disks):
+        return False
+    return not re.search(r"^\s*#.*\b(xm create|xend)\b", text, re.M)
+
+
+def convert_xl(config: XmConfig) -> Converted:
+    """An xl file as xenmig writes it: every key xl knows kept as it is
+    (normalised: one setting per line, comments dropped), keys xl does not
+    know dropped with a note (xl ignores them silently), disks checked."""
+    out = Converted(config.name, "xl", notes=list(config.notes))
+    for key, value in config.values.items():
+        line = config.lines.get(key)
+        where = f"line {line}: {key}" if line else key
+        if key not in XL_KEYS:
+            out.notes.append(f"{where}: not an xl setting{suggest(key)} (xl ignores it); "
+                             "dropped")
+            continue
+        if key == "disk":
+            for disk in _list(value):
+                try:
+                    parse_disk(str(disk))
+                except ValueError as error:
+                    raise UserError(f"{config.name}:{line}: disk {disk!r}: {error}") from None
+        out.values[key] = value
+    out.notes.sort(key=_note_line)
     return out
 
 
@@ -198,6 +309,9 @@ def _xvd(text: str) -> str:
 
 
 def _disk(spec: str, modern: bool) -> str:
+    if re.search(r",\s*(w!|!)\s*$", spec):
+        raise UserError(f"disk {spec!r}: w! (a disk written by several guests at once) has "
+                        "no xl form; give each guest its own disk, or a cluster filesystem")
     parts = [p.strip() for p in spec.split(",")]
     target = parts[0]
     if target.startswith(("nbd:", "tap:", "tap2:")) and not target.startswith(("tap:aio:",
@@ -215,6 +329,8 @@ def _disk(spec: str, modern: bool) -> str:
 
 def _vif(spec: str, hvm: bool, bridge: str | None) -> str:
     items = [p.strip() for p in spec.split(",") if p.strip()]
+    # xm's netfront is xl's vif (a PV interface only).
+    items = ["type=vif" if p.replace(" ", "") == "type=netfront" else p for p in items]
     keys = [p.split("=", 1)[0] for p in items]
     if hvm:
         items = [p for p in items if p.replace(" ", "") != "type=ioemu"]

@@ -14,6 +14,8 @@ refused with the line it is on.
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,64 +52,105 @@ def _xm_vars_call(node: ast.stmt) -> ast.Call | None:
     return None
 
 
-def read_xm(path: Path, given: dict[str, Value] | None = None) -> XmConfig:
+def read_xm(path: Path, given: dict[str, Value] | None = None, *, machine: str = "x86_64",
+            skip: Mapping[str, str] | None = None) -> XmConfig:
     """The settings of the xm config at ``path``, a file the user named."""
-    return parse_xm(read_file(path).decode("utf-8", "replace"), str(path), given)
+    return parse_xm(read_file(path).decode("utf-8", "replace"), str(path), given,
+                    machine=machine, skip=skip)
 
 
-def parse_xm(text: str, path: str, given: dict[str, Value] | None = None) -> XmConfig:
+# The modules the preamble of Xen's xmexample files imports (import os, re).
+_PREAMBLE_MODULES = {"os", "re"}
+
+
+@dataclass
+class _Run:
+    config: XmConfig
+    env: dict[str, Value]
+    given: dict[str, Value]
+    declared: set[str]
+    checks: set[str]
+    machine: str
+    skip: Mapping[str, str]
+
+
+def parse_xm(text: str, path: str, given: dict[str, Value] | None = None, *,
+             machine: str = "x86_64", skip: Mapping[str, str] | None = None) -> XmConfig:
     """The settings of the xm config ``text`` (``path`` names it in
-    errors); ``given`` are the values of its xm_vars variables."""
+    errors); ``given`` are the values of its xm_vars variables.
+
+    The preamble of Xen's own xmexample files is recognised by its shape,
+    never run: ``import os, re``, ``os.uname()[4]`` (``machine``: the
+    target host's, x86_64 for amd64) and ``os.uname()[0]`` (Linux), and
+    ``if`` statements over those with ``re.search``, ``==``, ``and``,
+    ``or`` and ``not`` (the ``arch_libdir`` idiom).  Assignments to the
+    names in ``skip`` ({name: why}) are noted and their values never
+    evaluated: a key the caller drops may hold anything."""
     try:
         tree = ast.parse(text, path)
     except SyntaxError as error:
+        hint = " (an S-expression: xend-config.sxp is given with --sxp)" \
+            if text.lstrip().startswith("(") else ""
         raise UserError(f"{path}:{error.lineno}: cannot be read as a configuration: "
-                        f"{error.msg}") from error
+                        f"{error.msg}{hint}") from error
     source = text.splitlines()
-    config = XmConfig(path)
-    given = dict(given or {})
-    declared: set[str] = set()
-    checks = {
+    run = _Run(XmConfig(path), {}, dict(given or {}), set(), {
         kw.value.id
         for node in tree.body if (call := _xm_vars_call(node))
         for kw in call.keywords if kw.arg == "check" and isinstance(kw.value, ast.Name)
-    }
-    env: dict[str, Value] = {}
+    }, machine, skip or {})
     try:
         for node in tree.body:
-            _statement(node, config, env, given, declared, checks)
+            _statement(node, run)
     except _Refused as refused:
         line = source[refused.line - 1].strip() if 0 < refused.line <= len(source) else ""
         raise UserError(
             f"{path}:{refused.line}: {line!r}: {refused}; xenmig reads configurations "
             "without running them"
         ) from None
-    unused = sorted(set(given) - declared)
+    unused = sorted(set(run.given) - run.declared)
     if unused:
         raise UserError(f"{path}: --var {unused[0]}: not declared with xm_vars.var")
-    return config
+    run.config.notes.sort(key=_note_line)
+    return run.config
 
 
-def _statement(node: ast.stmt, config: XmConfig, env: dict[str, Value],
-               given: dict[str, Value], declared: set[str], checks: set[str]) -> None:
+def _note_line(note: str) -> int:
+    return int(note.split()[1].rstrip(":")) if note.startswith("line ") else 0
+
+
+def _statement(node: ast.stmt, run: _Run) -> None:
+    config, env = run.config, run.env
     if isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
-        value = _value(node.value, env)
-        for target in node.targets:
-            assert isinstance(target, ast.Name)
-            if target.id in config.values:
-                config.notes.append(f"line {node.lineno}: {target.id} set again; the last "
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if all(name in run.skip for name in names):
+            for name in names:
+                config.notes.append(f"line {node.lineno}: {name}: {run.skip[name]}; dropped "
+                                    "(its value not read)")
+            return
+        value = _value(node.value, run)
+        for name in names:
+            if name in config.values:
+                config.notes.append(f"line {node.lineno}: {name} set again; the last "
                                     "value counts (as in xm)")
-            env[target.id] = config.values[target.id] = value
-            config.lines[target.id] = node.lineno
+            env[name] = config.values[name] = value
+            config.lines[name] = node.lineno
         return
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) \
             and isinstance(node.op, ast.Add) and node.target.id in env:
-        value = _add(env[node.target.id], _value(node.value, env), node)
+        value = _add(env[node.target.id], _value(node.value, run), node)
         env[node.target.id] = config.values[node.target.id] = value
         return
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
         return  # a bare string: documentation
-    if isinstance(node, ast.FunctionDef) and node.name in checks:
+    if isinstance(node, ast.Import) and \
+            all(a.name in _PREAMBLE_MODULES and a.asname is None for a in node.names):
+        return  # the xmexample preamble: os.uname() and re.search are read below
+    if isinstance(node, ast.If):
+        for inner in (node.body if _condition(node.test, run) else node.orelse):
+            _statement(inner, run)
+        return
+    if isinstance(node, ast.FunctionDef) and node.name in run.checks:
         config.notes.append(f"line {node.lineno}: xm_vars check function {node.name}() "
                             "not run; check the --var values yourself")
         return
@@ -119,33 +162,65 @@ def _statement(node: ast.stmt, config: XmConfig, env: dict[str, Value],
                 or not isinstance(call.args[0].value, str):
             raise _Refused(node, "xm_vars.var without a literal variable name")
         name = call.args[0].value
-        declared.add(name)
-        if name not in given:
+        run.declared.add(name)
+        if name not in run.given:
             raise _Refused(node, f"{name} is an xm_vars variable: give its value with "
                                  f"--var {name}=VALUE")
-        env[name] = given[name]
+        env[name] = run.given[name]
         return
     kind = type(node).__name__.lower()
     raise _Refused(node, f"{kind} statement is code")
 
 
-def _value(node: ast.expr, env: dict[str, Value]) -> Value:
+def _condition(node: ast.expr, run: _Run) -> bool:
+    """The truth of an ``if`` test made of the preamble's pieces."""
+    if isinstance(node, ast.BoolOp):
+        values = [_condition(v, run) for v in node.values]
+        return all(values) if isinstance(node.op, ast.And) else any(values)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return not _condition(node.operand, run)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and \
+            isinstance(node.ops[0], ast.Eq | ast.NotEq):
+        equal = _value(node.left, run) == _value(node.comparators[0], run)
+        return equal if isinstance(node.ops[0], ast.Eq) else not equal
+    if isinstance(node, ast.Call) and _is(node.func, "re", "search") and len(node.args) == 2 \
+            and not node.keywords:
+        pattern, text = (_value(a, run) for a in node.args)
+        if isinstance(pattern, str) and isinstance(text, str):
+            try:
+                return re.search(pattern, text) is not None
+            except re.error as error:
+                raise _Refused(node, f"re.search: {error}") from None
+    raise _Refused(node, f"{type(node).__name__} condition is code")
+
+
+def _is(node: ast.expr, module: str, attr: str) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == attr and \
+        isinstance(node.value, ast.Name) and node.value.id == module
+
+
+def _value(node: ast.expr, run: _Run) -> Value:
+    env = run.env
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call) and \
+            _is(node.value.func, "os", "uname") and not node.value.args and \
+            isinstance(node.slice, ast.Constant) and node.slice.value in (0, 4):
+        return "Linux" if node.slice.value == 0 else run.machine  # sysname, machine
     if isinstance(node, ast.Constant) and (
             node.value is None or isinstance(node.value, str | int | float | bool)):
         return node.value
     if isinstance(node, ast.List | ast.Tuple):
-        return [_value(item, env) for item in node.elts]
+        return [_value(item, run) for item in node.elts]
     if isinstance(node, ast.Name):
         if node.id in env:
             value = env[node.id]
             return list(value) if isinstance(value, list) else value
         raise _Refused(node, f"{node.id} is not set before this line")
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        operand = _value(node.operand, env)
+        operand = _value(node.operand, run)
         if isinstance(operand, int | float) and not isinstance(operand, bool):
             return -operand
     if isinstance(node, ast.BinOp):
-        left, right = _value(node.left, env), _value(node.right, env)
+        left, right = _value(node.left, run), _value(node.right, run)
         if isinstance(node.op, ast.Add):
             return _add(left, right, node)
         if isinstance(node.op, ast.Sub) and _number(left) and _number(right):
