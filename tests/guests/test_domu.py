@@ -216,3 +216,14 @@ def test_a_guest_finding_is_about_the_guest_and_carries_its_data(tmp_path: Path)
     text = xenmig(cache, "check", spec).stdout
     assert (f"g1: info: guest web: /etc/xen/web.cfg: kernel: boots {guests.PVH_GRUB}: "
             "make it with grub-mkimage -O i386-xen_pvh [PvhGrubImage]") in text
+
+
+def test_plan_and_render_of_hvm_guests_mention_no_inittab(tmp_path: Path) -> None:
+    spec = spec_with(tmp_path, {"name": "win", "type": "hvm", "disks": ["phy:/dev/vg/w,hda,w"]},
+                     kernel={"hvm_guests": True})
+    plan = xenmig(tmp_path / "cache", "plan", spec)
+    assert plan.returncode == 0 and "xl create /etc/xen/win.cfg" in plan.stdout, plan.stdout
+    assert "inittab" not in plan.stdout
+    out = tmp_path / "out"
+    assert xenmig(tmp_path / "cache", "render", spec, "--out", out).returncode == 0
+    assert not list(out.rglob("inittab"))

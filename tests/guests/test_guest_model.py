@@ -187,3 +187,14 @@ def test_xl_table_keeps_its_order_and_types() -> None:
     table = XlTable((("cpuid", ("host,tm=0", "host,sse3=0")), ("rtc_timeoffset", -3600)))
     assert table.get("rtc_timeoffset") == -3600 and table.get("nope") is None
     assert textwrap.dedent(dump.__doc__ or "").startswith("``spec`` as host-spec TOML")
+
+
+def test_a_writable_disk_of_two_guests_is_refused_naming_both(tmp_path: Path) -> None:
+    """xm's w! let two guests write one disk; xl has no such mode."""
+    guests = ('[[domu]]\nname = "a"\ntype = "hvm"\ndisks = ["phy:/dev/vg0/shared,hda,w"]\n'
+              '[[domu]]\nname = "b"\ntype = "hvm"\ndisks = ["phy:/dev/vg0/shared,hdb,r"]\n')
+    with pytest.raises(UserError, match=r"\[\[domu\]\] #2 \(b\) disks: /dev/vg0/shared is also "
+                                        r"a disk of guest 'a', and one of 'a' and 'b' writes it"):
+        load_spec(spec_file(tmp_path, guests))
+    readonly = guests.replace("shared,hda,w", "shared,hda,r")
+    assert len(load_spec(spec_file(tmp_path, readonly, host="w3")).domu) == 2

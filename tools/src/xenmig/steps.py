@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xenmig.findings import Finding, Level
+from xenmig.guests.console import inittab_line
 from xenmig.host import Assessment
 from xenmig.kernel import check as kernel_check
 from xenmig.rules import arch, boot, guests, keywords, ssp, udev, upgrade, use, xen_series
@@ -147,12 +148,16 @@ def in_place_steps(assessment: Assessment) -> list[Step]:
     ))
     steps.append(Step("Reboot into Xen and check the host", ("xl info", "xl list")))
     if spec.domu:
+        gettys = [d.name for d in spec.domu if d.type != "hvm" and inittab_line(d.os)]
         steps.append(Step(
             "Start the guests (xendomains starts the ones linked in /etc/xen/auto at boot)",
             tuple(f"xl create /etc/xen/{d.name}.cfg" for d in spec.domu),
-            _names(findings, guests.PvhGrubImage),
-            "inside each guest, add the line of /etc/xenmig/guests/<name>/inittab to its "
-            "/etc/inittab (sysvinit guests) so that xl console gets a login",
+            _names(findings, guests.PvhGrubImage, guests.GuestNicChanged,
+                   guests.GuestFirmwareChanged, guests.GuestDeviceModelChanged,
+                   guests.GuestSettingOverridden),
+            f"inside {', '.join(gettys)}, add the line of /etc/xenmig/guests/<name>/inittab "
+            "to its /etc/inittab (sysvinit guests) so that xl console gets a login"
+            if gettys else "",
         ))
     if collision:
         steps.append(Step(

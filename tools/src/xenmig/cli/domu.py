@@ -9,13 +9,14 @@ read or converted (the message names the file and the line).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from pathlib import Path
 from typing import Any
 
 from xenmig.errors import UserError
 from xenmig.guests.console import OSES
-from xenmig.guests.convert import MACHINES, convert, convert_xl, read_source
+from xenmig.guests.convert import MACHINES, as_domu_table, convert, convert_xl, read_source
 from xenmig.hostfiles.root import read_file
 from xenmig.hostfiles.sxp import default_bridge, read_sxp
 from xenmig.hostfiles.xm import Value
@@ -33,6 +34,12 @@ def add_parser(sub: Any) -> None:
                    help="the host's xend-config.sxp (the default bridge of vifs)")
     c.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                    help="value of an xm_vars variable (as given to xm create)")
+    c.add_argument("--format", default="xl", choices=("xl", "toml"),
+                   help="xl: the xl configuration; toml: a [[domu]] table for the host spec "
+                        "(with adopt: the file's path and SHA-256)")
+    c.add_argument("--adopt", metavar="PATH",
+                   help="toml: where the file is on the host (default: OLD.cfg itself when it "
+                        "is in /etc/xen); its sha256 is OLD.cfg's")
     c.add_argument("--arch", default="amd64", choices=sorted(MACHINES),
                    help="the target host's architecture: what os.uname()[4] in the "
                         "xmexample preamble stands for (default amd64: x86_64)")
@@ -50,7 +57,8 @@ def _given(pairs: list[str]) -> dict[str, Value]:
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    text = read_file(args.config).decode("utf-8", "replace")
+    data = read_file(args.config)
+    text = data.decode("utf-8", "replace")
     kind, config = read_source(text, str(args.config), _given(args.var), args.arch)
     sxp = read_file(args.sxp).decode("utf-8", "replace") if args.sxp else None
     bridge = default_bridge(read_sxp(sxp, str(args.sxp))) if sxp is not None else None
@@ -61,5 +69,13 @@ def run_convert(args: argparse.Namespace) -> int:
         if str(error).startswith(f"{args.config}:"):
             raise
         raise UserError(f"{args.config}: {error}") from None
-    sys.stdout.write(converted.text())
+    if args.format == "xl":
+        sys.stdout.write(converted.text())
+        return 0
+    where = args.adopt or (str(args.config) if str(args.config).startswith("/etc/xen/") else None)
+    adopt = (where, hashlib.sha256(data).hexdigest()) if where else None
+    try:
+        sys.stdout.write(as_domu_table(converted, args.os, adopt, bridge))
+    except UserError as error:
+        raise UserError(f"{args.config}: {error}") from None
     return 0

@@ -42,6 +42,9 @@ from xenmig.guests.xldisk import parse_disk
 from xenmig.guests.xlkeys import XL_KEYS, suggest
 from xenmig.hostfiles.xldomain import read_xl_domain
 from xenmig.hostfiles.xm import Value, XmConfig, parse_xm
+from xenmig.spec.dump import table_lines, toml_value
+from xenmig.spec.model import DomuSection
+from xenmig.spec.settings import SETTINGS
 
 # The machine os.uname() names for an arch (the xmexample preamble's arch).
 MACHINES = {"amd64": "x86_64", "x86": "i686"}
@@ -102,6 +105,10 @@ def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None
     hvm = kind == "hvm" or src.get("builder") == "hvm" or \
         str(src.get("kernel", "")).endswith("hvmloader")
     out.values["type"] = "hvm" if hvm else ("pvh" if kind == "pvh" else "pv")
+    if hvm:
+        out.notes.append("HVM: xm ran qemu-traditional (qemu-dm), xl runs upstream QEMU: the "
+                         "guest sees a new chipset, disk controller, NIC and BIOS; install "
+                         "Xen's PV drivers in it first (Windows may ask for re-activation)")
     if hvm and str(src.get("kernel", "")).endswith("hvmloader"):
         note("kernel", "hvmloader is loaded by xl itself; line dropped")
         src.pop("kernel")
@@ -337,3 +344,74 @@ def _vif(spec: str, hvm: bool, bridge: str | None) -> str:
     if "bridge" not in keys and bridge:
         items.append(f"bridge={bridge}")
     return ", ".join(items)
+
+
+def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | None,
+                  bridge: str | None = None) -> str:
+    """The converted guest as a ``[[domu]]`` table of a host spec (every
+    value checked as the spec loader checks it): the typed settings xenmig
+    reasons about, vifs as ``[[domu.vif]]``, everything else in
+    ``[domu.xl]``, and ``adopt`` (path, SHA-256) of the file it came from."""
+    values = dict(converted.values)
+    table: dict[str, object] = {"name": values.pop("name", None), "type": values.pop("type")}
+    if os_name != "modern":
+        table["os"] = os_name
+    if "memory" not in values:
+        raise UserError("memory: the file sets none (xl then takes libxl's built-in default); "
+                        "add memory = MiB to it and convert again")
+    for key in ("memory", "vcpus", "kernel", "ramdisk"):
+        if key in values:
+            table[key] = values.pop(key)
+    args = []
+    for key in ("root", "extra", "cmdline"):
+        if key in values:
+            text = str(values.pop(key))
+            words = [f"root={text}"] if key == "root" else text.split()
+            args += [w for w in words if not is_console_arg(w) and w not in args]
+    if args:
+        table["args"] = args
+    if values.get("bootloader") == "pygrub":
+        del values["bootloader"]  # a PV guest without kernel boots with pygrub
+    if "disk" in values:
+        table["disks"] = [str(d) for d in _list(values.pop("disk"))]
+    vifs = []
+    for n, spec in enumerate(_list(values.pop("vif", [])), 1):
+        items = {k.strip(): v.strip() for item in str(spec).split(",") if "=" in item
+                 for k, v in [item.split("=", 1)]}
+        if "bridge" not in items:
+            if not bridge:
+                raise UserError(f"vif #{n} {spec!r}: no bridge= (give --sxp, whose default "
+                                "bridge it used)")
+            items["bridge"] = bridge
+        vifs.append(items)
+    if vifs:
+        table["vif"] = vifs
+    if values:
+        table["xl"] = values
+    if adopt:
+        table["adopt"] = {"path": adopt[0], "sha256": adopt[1]}
+    parsed = {}
+    for setting in (s for s in SETTINGS if s.section == "domu"):
+        if setting.key not in table:
+            parsed[setting.key] = setting.default
+            continue
+        try:
+            parsed[setting.key] = setting.parse(table[setting.key])
+        except ValueError as error:
+            raise UserError(f"[[domu]] {setting.key}: {error}") from None
+    lines = [f"# {note}" for note in converted.notes]
+    lines += ["[[domu]]", *(line for line in table_lines("domu", DomuSection(**parsed))
+                           if not line.startswith(("vif =", "xl =")))]
+    domu = DomuSection(**parsed)
+    for vif in domu.vif:
+        lines += ["", "[[domu.vif]]", f"bridge = {toml_value(vif.bridge)}"]
+        lines += [f"{k} = {toml_value(v)}" for k, v in
+                  (("mac", vif.mac), ("model", vif.model), *vif.options) if v is not None]
+    if domu.xl.items:
+        lines += ["", "[domu.xl]", *(f"{_toml_key(k)} = {toml_value(v)}"
+                                     for k, v in domu.xl.items)]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else f'"{name}"'

@@ -22,6 +22,7 @@ only then written (:func:`write`).  The contract:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import stat
@@ -40,6 +41,7 @@ from xenmig.output.blocks import (
     MANAGED_FILE,
     NO_END,
     Conflict,
+    Merged,
     block_body,
     grouped,
     merge_block,
@@ -131,6 +133,52 @@ class LeftoverTempFile(TextFinding):
     apply); portage ignores dotfiles, so it had no effect."""
 
     level = Level.WARNING
+
+
+class AdoptedFileChanged(TextFinding):
+    """The guest configuration a guest's spec adopts (``[[domu]] adopt``)
+    is no longer the file the spec was made from (its SHA-256 differs), or
+    a different ``.pre-xenmig`` copy is in the way.  Left alone, so that no
+    edit made since is lost: convert the file again (xenmig domu convert
+    --format toml) and take the new table into the spec."""
+
+    level = Level.ERROR
+
+
+# A guest block's record of the configuration it replaces (rules/guests.py
+# writes it); the original is kept beside it under this suffix, which
+# neither xl (it reads the files it is given) nor xendomains (it reads
+# /etc/xen/auto) ever reads.
+ADOPTS_RE = re.compile(r"^# adopts (/etc/xen/[^\s/]+) sha256:([0-9a-f]{64})$", re.M)
+ORIGINAL_SUFFIX = ".pre-xenmig"
+
+
+def adopted(block: str | None) -> tuple[str, str] | None:
+    """(path, sha256) of the configuration a guest's block adopts."""
+    m = ADOPTS_RE.search(block or "")
+    return (m[1], m[2]) if m else None
+
+
+def _adopt(scope: Scope, host: HostRoot, path: Path, old: bytes, digest: str,
+           target: str) -> tuple[list[FileChange], list[Finding]]:
+    """The copy of an adopted file beside it (``.pre-xenmig``), or why the
+    file cannot be adopted."""
+    if hashlib.sha256(old).hexdigest() != digest:
+        return [], [AdoptedFileChanged(
+            scope, f"changed since the spec was made from it (sha256 {digest[:12]}... in the "
+            "spec); left alone", str(path))]
+    copy = path.with_name(path.name + ORIGINAL_SUFFIX)
+    try:
+        have = host.read(copy)
+    except (HostPathError, OSError) as error:
+        return [], [AdoptedFileChanged(scope, f"{copy.name}: cannot be read ({error})",
+                                       str(path))]
+    if have is None:
+        return [FileChange(copy, host.relative(copy), None, old, target=target)], []
+    if have != old:
+        return [], [AdoptedFileChanged(scope, f"a different {copy.name} is in the way; left "
+                                       "alone", str(path))]
+    return [], []
 
 
 # What prevents merging xenmig's block into a file, and the finding for it.
@@ -406,6 +454,15 @@ def plan_blocks(
                 f"'s, not {host_name}'s; left alone", str(path)))
             continue
         merged = merge_block(old, block, owned, at_end=target in END_BLOCK_FILES)
+        adopt = adopted(block) if is_guest_config(target) else None
+        if isinstance(merged, Conflict) and merged.problem == FOREIGN and old is not None \
+                and block is not None and adopt is not None and adopt[0] == target:
+            kept, problems = _adopt(scope, host, path, old, adopt[1], target)
+            findings += problems
+            if problems:
+                continue
+            changes += kept
+            merged = Merged(block.encode())
         if isinstance(merged, Conflict):
             findings.append(CONFLICTS[merged.problem](scope, f"{merged.problem}; left alone",
                                                       str(path)))
@@ -416,6 +473,26 @@ def plan_blocks(
         if new is None and target in stale and is_guest_config(target):
             gone.append(target)
         changes.append(FileChange(path, host.relative(path), old, new, target=target))
+    # Adopted configurations at another path than the guest's (xm hosts'
+    # /etc/xen/web01): kept as .pre-xenmig and taken away, with their
+    # autostart link, so that nothing starts the guest twice.
+    for target in guest_targets:
+        adopt = adopted(blocks.get(target))
+        if adopt is None or adopt[0] == target:
+            continue
+        try:
+            path = host.resolve(adopt[0].lstrip("/"), leaving_ok=False)
+            old = host.read(path)
+        except HostPathError as error:
+            findings.append(_problem(scope, error))
+            continue
+        if old is None:
+            continue  # adopted by an earlier run
+        kept, problems = _adopt(scope, host, path, old, adopt[1], target)
+        findings += problems
+        if not problems:
+            changes += [*kept, FileChange(path, host.relative(path), old, None, target=target)]
+            gone.append(adopt[0])
     link_changes, link_findings = plan_links(scope, host, links)
     # The autostart links of guests whose configuration goes away.
     for target in gone:
@@ -643,6 +720,7 @@ def report(changes: Iterable[FileChange]) -> Iterator[str]:
 
 # The findings this module yields.
 FINDINGS: tuple[type[Finding], ...] = (
+    AdoptedFileChanged,
     ForeignFile,
     LeftoverTempFile,
     LinkConflict,

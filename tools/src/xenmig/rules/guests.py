@@ -13,9 +13,14 @@ What a guest needs:
   ``extra``, and the getty the guest itself needs as a guest-side file,
   ``/etc/xenmig/guests/<name>/inittab``, to copy into the guest; HVM guests
   get ``serial = "pty"`` so ``xl console`` reaches their ttyS0;
-* one vif per bridge, on the host's ``[[bridge]]``, with a MAC derived from
-  the guest's name (the same on every host, so routers and DHCP servers
-  keep knowing the guest when it moves).
+* its vifs on the host's ``[[bridge]]``, each with the MAC it keeps or
+  one derived from the guest's name (the same on every host, so routers
+  and DHCP servers keep knowing the guest when it moves), and its NIC
+  model; every further xl setting of ``[domu.xl]``;
+* for a guest made from an existing configuration (``adopt``), a record of
+  that file in the block (the writer replaces it only while unchanged,
+  keeping it as ``.pre-xenmig``), and a finding for each change the guest
+  would see: a vif's MAC or NIC model, its firmware, its device model.
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from xenmig.errors import UserError
 from xenmig.findings import Finding, Level
 from xenmig.guests.console import console_args, inittab_line
+from xenmig.guests.convert import read_source
 from xenmig.guests.xlcfg import xl_setting
+from xenmig.hostfiles.xldomain import read_xl_domain
 from xenmig.output.contributions import (
     XENDOMAINS_AUTO,
     Contribution,
@@ -33,7 +41,9 @@ from xenmig.output.contributions import (
     guest_config,
     guest_file,
 )
+from xenmig.output.writer import ORIGINAL_SUFFIX, adopted
 from xenmig.rules.context import Context
+from xenmig.rules.shellfile import host_lines
 from xenmig.spec.model import DomuSection
 
 # Where xenmig expects GRUB's xen_pvh image (grub-mkimage -O i386-xen_pvh).
@@ -60,6 +70,80 @@ class PvhGrubImage(Finding):
         return self.config, "kernel"
 
 
+@dataclass(frozen=True)
+class GuestNicChanged(Finding):
+    """A guest made from an existing configuration (``adopt``) would see
+    one of its network interfaces change: its MAC (a guest that binds its
+    address or licence to the MAC loses it) or its NIC model (Windows sees a
+    new adapter without the old one's static address).  Keep the old value
+    in the guest's ``[[domu.vif]]`` unless the change is meant."""
+
+    level = Level.WARNING
+
+    vif: int
+    setting: str
+    was: str | None
+    now: str | None
+
+    def describe(self) -> str:
+        return (f"vif #{self.vif} {self.setting}: {self.was or '(xl default)'} becomes "
+                f"{self.now or '(xl default)'}")
+
+
+@dataclass(frozen=True)
+class GuestFirmwareChanged(Finding):
+    """A guest made from an existing configuration would boot another
+    firmware (``bios``: rombios, seabios, ovmf): a UEFI guest does not boot
+    from a BIOS, nor the other way round.  Set ``bios`` in ``[domu.xl]``."""
+
+    level = Level.WARNING
+
+    was: str | None
+    now: str | None
+
+    def describe(self) -> str:
+        return f"bios: {self.was or '(xl default)'} becomes {self.now or '(xl default)'}"
+
+
+@dataclass(frozen=True)
+class GuestDeviceModelChanged(Finding):
+    """An HVM guest moves from qemu-traditional (xm's qemu-dm, or
+    ``device_model_version = "qemu-xen-traditional"``) to upstream QEMU:
+    the emulated chipset, disk controller, NIC and BIOS change inside the
+    guest.  Prepare it before the move: Windows guests need Xen's PV drivers
+    installed (and may ask for re-activation), Linux guests the drivers of
+    the new emulated devices or Xen's PV frontends; keep a copy of the disk
+    to go back to."""
+
+    level = Level.WARNING
+
+    was: str
+
+    def describe(self) -> str:
+        return (f"device model: {self.was} becomes upstream QEMU (qemu-xen): new emulated "
+                "hardware inside the guest; install Xen PV drivers first")
+
+
+@dataclass(frozen=True)
+class GuestSettingOverridden(Finding):
+    """A setting written after xenmig's block in a guest's configuration
+    sets again a key the block sets: xl takes the last value, so the
+    spec's is silently overridden.  Move the setting into the spec
+    (``[domu.xl]``, ``[[domu.vif]]``) and delete the line."""
+
+    level = Level.WARNING
+
+    setting: str
+    line: int
+    config: str
+
+    def describe(self) -> str:
+        return f"{self.setting} set again at line {self.line}: xl takes it, not the spec's"
+
+    def location(self) -> tuple[str | None, str | None]:
+        return self.config, self.setting
+
+
 _GETTY_WHY = {
     "modern": "for the guest's /etc/inittab (sysvinit): a getty on hvc0, its Xen console "
               "(systemd starts one on the console= device by itself)",
@@ -75,14 +159,16 @@ def xl_lines(domu: DomuSection) -> list[tuple[str, str]]:
              (why_guest, xl_setting("type", domu.type)),
              (why_guest, f"memory = {domu.memory}"),
              (why_guest, f"vcpus = {domu.vcpus}")]
-    args = [*domu.args, *console_args(domu.os)]
+    hvm = domu.type == "hvm"
+    args = [*domu.args, *(() if hvm else console_args(domu.os))]
     console = f"console for a {domu.os} kernel: {' '.join(console_args(domu.os))}"
     if domu.kernel:
-        why = "a direct kernel from dom0"
+        why = "a direct kernel from dom0" + (" (HVM: loaded by the device model)" if hvm else "")
         lines.append((why, xl_setting("kernel", domu.kernel)))
         if domu.ramdisk:
             lines.append((why, xl_setting("ramdisk", domu.ramdisk)))
-        lines.append((f"kernel arguments; {console}", xl_setting("extra", " ".join(args))))
+        lines.append(("kernel arguments" if hvm else f"kernel arguments; {console}",
+                      xl_setting("extra", " ".join(args))))
     elif domu.type == "pv":
         lines.append(("pygrub boots the kernel named in the guest's own grub configuration",
                       'bootloader = "pygrub"'))
@@ -92,7 +178,8 @@ def xl_lines(domu: DomuSection) -> list[tuple[str, str]]:
         lines.append(("GRUB's xen_pvh image boots the guest's own grub.cfg (the console "
                       "goes on the guest's kernel line: console=hvc0)",
                       xl_setting("kernel", PVH_GRUB)))
-    elif domu.xl.get("serial") is None:
+    # An adopted guest keeps its devices: a serial port only if it had one.
+    if hvm and domu.xl.get("serial") is None and domu.adopt is None:
         lines.append(("HVM: xl console reads the emulated serial port (console=ttyS0 in "
                       "the guest)", 'serial = "pty"'))
     if domu.vifs:
@@ -120,13 +207,92 @@ def domus(ctx: Context) -> Iterator[Finding | Contribution | Link]:
         getty = inittab_line(domu.os)
         if getty and domu.type != "hvm":
             yield Contribution(guest_file(domu.name, "inittab"), getty, _GETTY_WHY[domu.os])
+        if domu.adopt:
+            yield Contribution(target, f"# adopts {domu.adopt.path} sha256:{domu.adopt.sha256}",
+                               "made from the guest's configuration before xenmig, kept as "
+                               f"{domu.adopt.path}{ORIGINAL_SUFFIX}")
+            yield from _changes(ctx, domu)
+        yield from _overridden(ctx, domu)
         if domu.type == "pvh" and not domu.kernel:
             yield Contribution("package.use", PVH_GRUB_USE,
                                "GRUB's xen_pvh platform boots PVH guests")
             yield PvhGrubImage(ctx.guest_scope(domu.name), PVH_GRUB, guest_config(domu.name))
 
 
+
+
+def _original(ctx: Context, domu: DomuSection) -> tuple[str, dict[str, object]] | None:
+    """("xm" or "xl", its settings) of the configuration a guest adopts, as
+    the host has it (or its .pre-xenmig copy once adopted); None when the
+    host's files are not at hand or cannot be read as a configuration."""
+    assert domu.adopt is not None
+    for path in (domu.adopt.path, domu.adopt.path + ORIGINAL_SUFFIX):
+        data = ctx.host_file(path)
+        if data and adopted(data.decode("utf-8", "replace")) is None:
+            try:
+                kind, config = read_source(data.decode("utf-8", "replace"), path)
+            except UserError:
+                return None
+            return kind, dict(config.values)
+    return None
+
+
+def _vif_settings(spec: object) -> dict[str, str]:
+    return {k.strip(): v.strip() for item in str(spec).split(",") if "=" in item
+            for k, v in [item.split("=", 1)]}
+
+
+def _changes(ctx: Context, domu: DomuSection) -> Iterator[Finding]:
+    found = _original(ctx, domu)
+    if found is None:
+        return
+    kind, values = found
+    scope = ctx.guest_scope(domu.name)
+    old = values.get("vif", [])
+    old_vifs = [_vif_settings(v) for v in (old if isinstance(old, list) else [old])]
+    for index, (vif, mac) in enumerate(zip(domu.vifs, domu.macs, strict=True)):
+        was = old_vifs[index] if index < len(old_vifs) else {}
+        if was.get("mac", "").lower() != mac:
+            yield GuestNicChanged(scope, index + 1, "mac", was.get("mac"), mac)
+        if (was.get("model") or None) != vif.model:
+            yield GuestNicChanged(scope, index + 1, "model", was.get("model"), vif.model)
+    hvm = values.get("type") == "hvm" or values.get("builder") == "hvm" or \
+        str(values.get("kernel", "")).endswith("hvmloader")
+    if (values.get("bios") or None) != domu.xl.get("bios"):
+        yield GuestFirmwareChanged(scope, _text(values.get("bios")), domu.xl.get("bios"))
+    traditional = values.get("device_model_version") == "qemu-xen-traditional" or \
+        (kind == "xm" and hvm)
+    if traditional and domu.type == "hvm" and \
+            domu.xl.get("device_model_version") != "qemu-xen-traditional":
+        yield GuestDeviceModelChanged(scope, str(values.get("device_model") or
+                                                 "qemu-xen-traditional"))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _overridden(ctx: Context, domu: DomuSection) -> Iterator[Finding]:
+    """Keys set again after xenmig's block in the guest's configuration."""
+    target = guest_config(domu.name)
+    data = ctx.host_file(target)
+    if not data or b"# BEGIN xenmig " not in data:
+        return
+    ours = {line.split("=", 1)[0].strip() for _, line in xl_lines(domu) if "=" in line}
+    try:
+        theirs = read_xl_domain(host_lines(data).decode("utf-8", "replace"), target)
+    except UserError:
+        return
+    for entry in theirs.entries:
+        if entry.key in ours:
+            yield GuestSettingOverridden(ctx.guest_scope(domu.name), entry.key, entry.line,
+                                         str(ctx.host_path(target) or target))
+
 # The findings this module yields (its rules are checked against it as they run).
 FINDINGS: tuple[type[Finding], ...] = (
+    GuestDeviceModelChanged,
+    GuestFirmwareChanged,
+    GuestNicChanged,
+    GuestSettingOverridden,
     PvhGrubImage,
 )

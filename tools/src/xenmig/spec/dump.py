@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xenmig.spec.model import HostSpec, Version, VifSection, XlTable
+from xenmig.spec.model import AdoptSection, HostSpec, Version, VifSection, XlTable
 from xenmig.spec.settings import ARRAY_SECTIONS, SECTIONS, SETTINGS
 
 
@@ -41,6 +41,8 @@ def toml_value(value: Any) -> str:
         return _inline([(k, v) for k, v in items if v is not None])
     if isinstance(value, XlTable):
         return _inline(list(value.items))
+    if isinstance(value, AdoptSection):
+        return _inline([("path", value.path), ("sha256", value.sha256)])
     raise TypeError(f"no TOML form for {value!r}")
 
 
@@ -52,6 +54,13 @@ def _inline(items: list[tuple[str, Any]]) -> str:
     return "{" + ", ".join(f"{key(k)} = {toml_value(v)}" for k, v in items) + "}"
 
 
+def table_lines(section: str, values: Any) -> list[str]:
+    """The settings of one table of ``section`` that differ from their
+    defaults, as TOML lines."""
+    return [f"{s.key} = {toml_value(getattr(values, s.key))}"
+            for s in SETTINGS if s.section == section and getattr(values, s.key) != s.default]
+
+
 def dump(spec: HostSpec) -> str:
     """``spec`` as host-spec TOML: the settings that differ from their
     defaults (sections without any are left out; required ones always
@@ -61,11 +70,7 @@ def dump(spec: HostSpec) -> str:
         items = getattr(spec, section)
         header = f"[[{section}]]" if section in ARRAY_SECTIONS else f"[{section}]"
         for values in items if section in ARRAY_SECTIONS else (items,):
-            lines = [
-                f"{s.key} = {toml_value(getattr(values, s.key))}"
-                for s in SETTINGS
-                if s.section == section and getattr(values, s.key) != s.default
-            ]
+            lines = table_lines(section, values)
             if lines:
                 out += [header, *lines, ""]
     return "\n".join(out)

@@ -13,9 +13,11 @@ from typing import Any
 
 from xenmig.cache import cache_dir, code_identity, store
 from xenmig.errors import UserError, shown, shown_name
+from xenmig.guests.xldisk import parse_disk
 from xenmig.guests.xlkeys import XL_KEYS, series_keys
 from xenmig.hostfiles.root import read_file
 from xenmig.spec.model import (
+    AdoptSection,
     BootSection,
     BridgeSection,
     DomuSection,
@@ -105,6 +107,7 @@ def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],
     domus = tuple(DomuSection(**_table(path, label, "domu", item))
                   for label, item in zip(labels, tables, strict=True))
     names: dict[str, int] = {}
+    adopted: dict[str, int] = {}
     known = {b.name for b in bridges}
     for n, domu in enumerate(domus, 1):
         at = f"{path}: {labels[n - 1]}"
@@ -122,6 +125,11 @@ def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],
             if vif.bridge not in known:
                 raise UserError(f"{at} vif #{k} bridge: {shown(vif.bridge)} is not a [[bridge]] "
                                 f"of this host (known: {', '.join(sorted(known)) or 'none'})")
+        if domu.adopt and domu.adopt.path in adopted:
+            raise UserError(f"{at} adopt: {domu.adopt.path} is also adopted by guest "
+                            f"#{adopted[domu.adopt.path]}")
+        if domu.adopt:
+            adopted[domu.adopt.path] = n
         series = xen.series()
         for key, _ in domu.xl.items:
             if key not in series_keys(series):
@@ -131,9 +139,10 @@ def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],
             if not kernel.hvm_guests:
                 raise UserError(f"{at} type: an HVM guest needs [kernel] hvm_guests = true "
                                 "(its device model needs TUN/TAP in dom0)")
-            for key in ("kernel", "ramdisk", "args"):
-                if getattr(domu, key):
-                    raise UserError(f"{at} {key}: HVM guests boot from their disks")
+            for key in ("ramdisk", "args"):
+                if getattr(domu, key) and not domu.kernel:
+                    raise UserError(f"{at} {key}: an HVM guest without a direct kernel boots "
+                                    "from its disks")
         if domu.os != "modern" and domu.type != "pv":
             raise UserError(f"{at} type: {domu.os} guests' kernels run PV only, not "
                             f"{domu.type}")
@@ -146,7 +155,27 @@ def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],
             if not domu.disks:
                 raise UserError(f"{at} disks: the guest has no kernel and no disk to boot "
                                 "from")
+    _shared_disks(path, domus, labels)
     return domus
+
+
+def _shared_disks(path: Path, domus: tuple[DomuSection, ...], labels: list[str]) -> None:
+    """A disk written by one guest is used by no other guest of the host:
+    xl has no form of xm's w! (a disk written by several guests at once)."""
+    users: dict[str, list[tuple[int, bool]]] = {}
+    for n, domu in enumerate(domus):
+        for disk in domu.disks:
+            parsed = parse_disk(disk)
+            if parsed.target:
+                users.setdefault(parsed.target, []).append((n, parsed.access == "rw"))
+    for target, uses in users.items():
+        guests = sorted({n for n, _ in uses})
+        if len(guests) > 1 and any(writes for _, writes in uses):
+            first, second = (domus[n].name for n in guests[:2])
+            raise UserError(f"{path}: {labels[guests[1]]} disks: {target} is also a disk of "
+                            f"guest {first!r}, and one of {first!r} and {second!r} writes it: "
+                            "xl has no shared writable disk (xm's w!); give each its own disk, "
+                            "or share a cluster filesystem over the network")
 
 
 def check_fleet(specs: list[HostSpec]) -> None:
@@ -191,7 +220,7 @@ def load_spec(path: Path) -> HostSpec:
 # The classes a cached spec is made of: the only ones its data may name.
 _CLASSES = {cls.__name__: cls for cls in (
     HostSpec, HostSection, PortageSection, KernelSection, BootSection, BridgeSection,
-    DomuSection, VifSection, XlTable, Version)}
+    DomuSection, VifSection, XlTable, AdoptSection, Version)}
 
 
 def _encode(value: Any) -> Any:

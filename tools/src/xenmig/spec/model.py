@@ -139,6 +139,16 @@ class XlTable:
 
 
 @dataclass(frozen=True)
+class AdoptSection:
+    """The guest configuration a guest was made from (``adopt``): the file
+    on the host and the SHA-256 of its content.  apply replaces it only
+    while its content is still that, keeping it as ``PATH.pre-xenmig``."""
+
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class DomuSection:
     name: str
     type: str
@@ -153,6 +163,7 @@ class DomuSection:
     autostart: bool
     vif: tuple[VifSection, ...] = ()
     xl: XlTable = XlTable()
+    adopt: AdoptSection | None = None
 
     @property
     def vifs(self) -> tuple[VifSection, ...]:

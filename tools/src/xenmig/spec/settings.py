@@ -18,7 +18,7 @@ from xenmig.gentoo import depstring
 from xenmig.guests.console import OSES
 from xenmig.guests.xldisk import parse_disk
 from xenmig.guests.xlkeys import VIF_KEYS, XL_KEYS, check_value, suggest
-from xenmig.spec.model import Version, VifSection, XlTable
+from xenmig.spec.model import AdoptSection, Version, VifSection, XlTable
 
 REQUIRED = object()
 
@@ -257,6 +257,20 @@ XL_FROM_SETTINGS = {
 }
 
 
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+# A guest configuration on the host xenmig may adopt: a file in /etc/xen.
+_ADOPT_PATH_RE = re.compile(r"^/etc/xen/(?!auto/)[A-Za-z0-9_.+@-]+(?<!\.pre-xenmig)$")
+
+
+def parse_adopt(value: Any) -> AdoptSection:
+    if not isinstance(value, dict) or set(value) != {"path", "sha256"}:
+        raise ValueError("must be a table { path = \"/etc/xen/NAME.cfg\", sha256 = \"...\" } "
+                         "(xenmig domu convert --format toml writes it)")
+    path = _matching(value["path"], _ADOPT_PATH_RE, "not a guest configuration in /etc/xen")
+    digest = _matching(value["sha256"], _SHA256_RE, "not a SHA-256 (64 hex digits)")
+    return AdoptSection(path, digest)
+
+
 def parse_xl(value: Any) -> XlTable:
     """A guest's further xl.cfg(5) settings, each checked against xl's key
     table: TOML booleans become xl's 1/0."""
@@ -450,6 +464,13 @@ SETTINGS: tuple[Setting, ...] = (
             "checked against xl's keys for the target Xen series; the keys the other "
             "settings write (name, type, memory, vcpus, kernel, ramdisk, extra, disk, vif) "
             "are not taken here.", '{ bios = "ovmf", viridian = true, vnc = 1 }'),
+    Setting("domu", "adopt", parse_adopt, None,
+            "The guest's existing configuration on the host that this table was made "
+            "from (path and SHA-256 of its content; xenmig domu convert --format toml "
+            "writes it): apply replaces that file only while its content is unchanged, "
+            "and keeps it as PATH.pre-xenmig (a name xl and xendomains never read); "
+            "changes to its MACs, NIC models, firmware or device model are reported.",
+            '{ path = "/etc/xen/web.cfg", sha256 = "9f86d0...0f00a08" }'),
 )
 SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
 # Sections written as arrays of tables ([[bridge]]): any number of items.
