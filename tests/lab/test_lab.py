@@ -51,6 +51,7 @@ from tests.support.lab import (
 )
 from tests.support.shell import bash_values
 from xenmig.guests.console import console_args
+from xenmig.guests.xldisk import parse_disk
 from xenmig.spec import HostSpec, load_spec
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
@@ -65,6 +66,8 @@ XM_CONVERTED: dict[str, tuple[str, ...]] = {  # example: its xm_vars values
     "xmexample1": (), "xmexample2": ("--var", "vmid=1"), "xmexample3": ("--var", "vmid=1"),
     "xmexample.hvm": (), "xmexample.hvm-stubdom": (), "xmexample.pv-grub": (),
 }
+# xenmig's own guest configurations (every xl key they hold), converted.
+OWN_GUESTS = Path(__file__).parents[1] / "data/guests"
 DOM0_MODULES = ("xen-gntdev", "xen-gntalloc", "xen-blkback", "xen-netback", "bridge", "8021q")
 
 DOM0_INIT = r"""#!/bin/sh
@@ -224,6 +227,11 @@ def xen_lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             guests[name] = spec
     files[f"/etc/xen/dryrun/{KNOWN_BAD}.cfg"] = LAB_FRAGMENT.parent / "known-bad.cfg"
     converted: list[str] = []
+    for own in sorted(OWN_GUESTS.glob("*.cfg")):
+        proc = xenmig(work / "cache", "domu", "convert", own, merge_stderr=False)
+        assert proc.returncode == 0, proc.stderr
+        files[f"/etc/xen/dryrun/convert--{own.stem}.cfg"] = proc.stdout.encode()
+        converted.append(f"convert--{own.stem}")
     if XM_EXAMPLES.is_dir():
         for example, variables in XM_CONVERTED.items():
             proc = xenmig(work / "cache", "domu", "convert", XM_EXAMPLES / example, "--sxp",
@@ -324,13 +332,27 @@ def test_xl_dry_run_of_every_generated_guest(xen_lab: Lab) -> None:
         c_info, b_info = config["c_info"], config["b_info"]
         assert c_info["name"] == domu.name and c_info["type"] == domu.type, name
         assert b_info["max_memkb"] == domu.memory * 1024, name
-        assert b_info["max_vcpus"] == domu.vcpus, name
+        assert len(b_info["avail_vcpus"]) == domu.vcpus, name
         nics = config.get("nics", [])
-        assert [(n["mac"], n["bridge"]) for n in nics] == list(
-            zip(domu.macs, domu.bridges, strict=True)), name
-        assert [d["vdev"] for d in config.get("disks", [])] == [
-            next(p.split("=", 1)[1] for p in disk.split(",") if p.startswith("vdev="))
-            if "vdev=" in disk else disk.split(",")[1] for disk in domu.disks], name
+        assert [(n["mac"], n["bridge"], n.get("model")) for n in nics] == [
+            (mac, vif.bridge, vif.model)
+            for mac, vif in zip(domu.macs, domu.vifs, strict=True)], name
+        for n, vif in zip(nics, domu.vifs, strict=True):
+            options = dict(vif.options)
+            if "vifname" in options:
+                assert n["ifname"] == options["vifname"], name
+            if "rate" in options:
+                assert n["rate_bytes_per_interval"] and n["rate_interval_usecs"], name
+        for key, value in domu.xl.items:
+            if key in ("on_crash", "on_reboot", "on_poweroff"):
+                # libxl's JSON leaves out its own default (destroy)
+                assert config.get(key, "destroy") == value, name
+            elif key == "uuid":
+                assert c_info["uuid"] == value, name
+            elif key in ("maxvcpus", "max_grant_frames"):
+                assert b_info["max_vcpus" if key == "maxvcpus" else key] == value, name
+        assert [(d["vdev"], d.get("pdev_path")) for d in config.get("disks", [])] == [
+            (disk.vdev, disk.target) for disk in map(parse_disk, domu.disks)], name
         if domu.kernel:
             assert _find(config, "kernel") == domu.kernel, name
             assert _find(config, "cmdline") == " ".join(
@@ -369,7 +391,7 @@ def test_the_lab_guest_on_its_bridge_with_its_mac(xen_lab: Lab) -> None:
     spec = load_spec(LAB_SPEC)
     smoke = next(d for d in spec.domu if d.name == "smoke")
     running = section(xen_lab.log, "LAB-BRIDGES-BEGIN running", "LAB-BRIDGES-END running")
-    assert any(re.fullmatch(rf"{smoke.bridges[0]} ports=eth0\.20 vif\d+\.0 stp=0 delay=0",
+    assert any(re.fullmatch(rf"{smoke.vifs[0].bridge} ports=eth0\.20 smoke0 stp=0 delay=0",
                             line) for line in running), running
     console = "\n".join(section(xen_lab.log, "LAB-CONSOLE-BEGIN", "LAB-CONSOLE-END"))
     assert f"SMOKE: eth0 {smoke.macs[0]}" in console
