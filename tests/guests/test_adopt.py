@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from tests.support.cli import xenmig
+from tests.support.gentoo import SHARED
 from tests.support.xl import comparable, dry_run, require_xl
 
 OWN = Path(__file__).parents[1] / "data/guests"
+EXAMPLES = SHARED / "realworld"
 HEAD = """\
 [host]
 name = "h1"
@@ -55,27 +57,53 @@ def _table(tmp_path: Path, source: Path, *extra: str) -> str:
 
 
 # What the [[domu]] form of an adopted guest renders differently from
-# convert's xl output: nothing (a guest made anew gets xenmig's choices,
-# such as serial = "pty" for xl console on an HVM guest).
-RENDERED = {
+# convert's xl output, and why (a guest made anew also gets xenmig's other
+# choices, such as serial = "pty" for xl console on an HVM guest).
+VCPUS = {".b_info.avail_vcpus[0]", ".b_info.max_vcpus"}  # vcpus = 1, xl's default, written
+MAC = {".nics[0].mac"}  # a vif without a MAC: derived from the name, not random at each start
+BRIDGE = {".nics[0].bridge"}  # the spec names the bridge xl.conf's default stood for
+CONSOLE = {".b_info.cmdline"}  # os = "modern" puts console=hvc0 on the kernel line
+RENDERED: dict[str, set[str]] = {
     "uefi-win.cfg": set(),
     "direct-hvm.cfg": set(),
-    # vcpus = 1 written: xl's own default, made explicit.
-    "pv-old.cfg": {".b_info.avail_vcpus[0]", ".b_info.max_vcpus"},
+    "pv-old.cfg": VCPUS,
+    "xlexample.hvm": MAC | BRIDGE,
+    "xlexample.pvhlinux": MAC | BRIDGE | CONSOLE,
+    "xlexample.pvlinux": MAC | BRIDGE | CONSOLE,
+    "xmexample.hvm": VCPUS | MAC,
+    "xmexample.hvm-stubdom": VCPUS | MAC,
+    "xmexample.pv-grub": VCPUS | MAC,
+    "xmexample1": VCPUS | MAC,
+    "xmexample2": MAC,
+    # cpus = "3" with vcpus written: xl sizes the affinity list by vcpus
+    "xmexample3": VCPUS | MAC | {".b_info.vcpu_hard_affinity[0][0]"},
 }
 
 
-@pytest.mark.parametrize("name", sorted(RENDERED))
-def test_the_toml_form_renders_what_the_xl_form_says(name: str, tmp_path: Path) -> None:
+def _sources() -> list[Path]:
+    found = [OWN / name for name in sorted(RENDERED) if name.endswith(".cfg")]
+    if EXAMPLES.is_dir():
+        found += sorted(p for p in EXAMPLES.glob("xen-project__xen*/tools/examples/x[lm]example*")
+                        if p.name != "xmexample.nbd")
+    return found
+
+
+@pytest.mark.parametrize("source", _sources(), ids=lambda p: f"{p.parent.parent.parent.name}/"
+                                                            f"{p.name}")
+def test_the_toml_form_renders_what_the_xl_form_says(source: Path, tmp_path: Path) -> None:
     require_xl()
-    source = OWN / name
+    name = source.name
+    sxp = tmp_path / "xend-config.sxp"
+    sxp.write_text("(vif-script 'vif-bridge bridge=xenbr0')\n")
+    extra = ("--sxp", str(sxp), *(("--var", "vmid=3") if name in ("xmexample2", "xmexample3")
+                                  else ()))
     spec = tmp_path / "h1.toml"
-    spec.write_text(HEAD + _table(tmp_path, source, "--adopt", f"/etc/xen/{name}"))
+    spec.write_text(HEAD + _table(tmp_path, source, "--adopt", f"/etc/xen/{name}", *extra))
     out = tmp_path / "out"
     proc = xenmig(tmp_path / "cache", "render", spec, "--out", out)
     assert proc.returncode == 0, proc.stdout
     converted = tmp_path / "converted.cfg"
-    converted.write_text(xenmig(tmp_path / "cache", "domu", "convert", source,
+    converted.write_text(xenmig(tmp_path / "cache", "domu", "convert", source, *extra,
                                 merge_stderr=False).stdout)
     (rendered,) = (out / "h1/etc/xen").glob("*.cfg")
     a, b = dry_run(converted), dry_run(rendered)

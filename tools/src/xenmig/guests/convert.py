@@ -353,7 +353,9 @@ def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | N
     reasons about, vifs as ``[[domu.vif]]``, everything else in
     ``[domu.xl]``, and ``adopt`` (path, SHA-256) of the file it came from."""
     values = dict(converted.values)
-    table: dict[str, object] = {"name": values.pop("name", None), "type": values.pop("type")}
+    builder = values.pop("builder", None)  # xl still reads xm's builder (deprecated)
+    kind = values.pop("type", "hvm" if builder == "hvm" else "pv")  # xl's default on x86
+    table: dict[str, object] = {"name": values.pop("name", None), "type": kind}
     if os_name != "modern":
         table["os"] = os_name
     if "memory" not in values:
@@ -366,10 +368,13 @@ def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | N
     for key in ("root", "extra", "cmdline"):
         if key in values:
             text = str(values.pop(key))
-            words = [f"root={text}"] if key == "root" else text.split()
+            words = (f"root={text}" if key == "root" else text).split()
             args += [w for w in words if not is_console_arg(w) and w not in args]
     if args:
         table["args"] = args
+    if kind != "hvm" and console_args(os_name):
+        converted.notes.append(f"the spec's os ({os_name}) puts "
+                               f"{' '.join(console_args(os_name))} on the kernel line")
     if values.get("bootloader") == "pygrub":
         del values["bootloader"]  # a PV guest without kernel boots with pygrub
     if "disk" in values:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from xenmig.spec.model import (
     VifSection,
     XlTable,
 )
-from xenmig.spec.settings import ARRAY_SECTIONS, REQUIRED, SECTIONS, SETTINGS
+from xenmig.spec.settings import ARRAY_SECTIONS, GUEST_NAME_RE, REQUIRED, SECTIONS, SETTINGS
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -97,7 +96,7 @@ def guest_label(n: int, name: object) -> str:
     """How an error names guest ``n``: ``[[domu]] #2 (web)`` (the name
     only when it is one)."""
     return f"[[domu]] #{n} ({name})" if isinstance(name, str) and \
-        re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", name) else f"[[domu]] #{n}"
+        GUEST_NAME_RE.fullmatch(name) else f"[[domu]] #{n}"
 
 
 def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],

@@ -54,7 +54,7 @@ _ARG_RE = re.compile(r"^[A-Za-z0-9_.,:=/@+-]+$")
 # xl's disk specification (xl-disk-configuration(5)), positional form:
 # target,vdev,access with an optional format= / phy: / file: prefix;
 # comma-separated key=value items are allowed too.
-_DISK_RE = re.compile(r"^[A-Za-z0-9_.:=/@+-]+(,[A-Za-z0-9_.:=/@+-]*)*$")
+_DISK_RE = re.compile(r"^[A-Za-z0-9_.:=/@+-]*(,[A-Za-z0-9_.:=/@+-]*)*$")
 GUEST_TYPES = ("pv", "pvh", "hvm")
 LOADERS = ("grub2", "grub-legacy")
 FIRMWARES = ("bios", "uefi")
@@ -104,6 +104,17 @@ def _integer(value: Any, low: int, high: int, what: str) -> int:
 
 def parse_name(value: Any) -> str:
     return _matching(value, _NAME_RE, "must match [a-z0-9][a-z0-9-]{0,62} (it names files)")
+
+
+# A guest's name as xl knows it (xl console NAME, /etc/xen/NAME.cfg): kept
+# as the old host had it, uppercase and dots included, as long as it is a
+# plain file name.
+GUEST_NAME_RE = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.+-]{0,62}(?<!\.)$")
+
+
+def parse_guest_name(value: Any) -> str:
+    return _matching(value, GUEST_NAME_RE, "must match [A-Za-z0-9][A-Za-z0-9_.+-]{0,62} "
+                                           "without '..' (it names files)")
 
 
 def _choice(value: Any, choices: tuple[str, ...] | dict[str, str]) -> str:
@@ -425,7 +436,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bridge", "stp", parse_bool, False,
             "Spanning tree on the bridge (off: no forwarding delay when a vif joins).",
             "true"),
-    Setting("domu", "name", parse_name, REQUIRED,
+    Setting("domu", "name", parse_guest_name, REQUIRED,
             "Name of a guest ([[domu]], one table per guest): /etc/xen/NAME.cfg; its MACs "
             "are derived from it, so guest names are unique across the fleet.", '"router"'),
     Setting("domu", "type", parse_guest_type, "pvh",
