@@ -6,6 +6,7 @@ be had)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +249,65 @@ def test_a_dom0_without_bridging(tmp_path: Path) -> None:
     config = parse_config(text.replace("CONFIG_BRIDGE=m", "# CONFIG_BRIDGE is not set"),
                           tmp_path / "config")
     assert found(check(config, "dom0", spec)) == [("BridgeMissing", "CONFIG_BRIDGE")]
+
+
+# A mainline pvops dom0 of the 3.x era, with the Xen symbols Ubuntu's
+# config-3.8.0-34-generic carried (XEN_PRIVILEGED_GUEST next to XEN_DOM0,
+# PARAVIRT_GUEST), as "make oldconfig" of that time wrote the header.
+PVOPS_3X = """\
+#
+# Automatically generated file; DO NOT EDIT.
+# Linux/x86_64 3.8.0 Kernel Configuration
+#
+CONFIG_64BIT=y
+CONFIG_X86_64=y
+CONFIG_X86=y
+CONFIG_PARAVIRT_GUEST=y
+CONFIG_XEN=y
+CONFIG_XEN_DOM0=y
+CONFIG_XEN_PRIVILEGED_GUEST=y
+CONFIG_XEN_PVHVM=y
+CONFIG_XEN_MAX_DOMAIN_MEMORY=500
+CONFIG_XEN_SAVE_RESTORE=y
+CONFIG_PARAVIRT=y
+CONFIG_PCI_XEN=y
+CONFIG_XEN_PCIDEV_FRONTEND=m
+CONFIG_XEN_BLKDEV_FRONTEND=y
+CONFIG_XEN_BLKDEV_BACKEND=m
+CONFIG_XEN_NETDEV_FRONTEND=y
+CONFIG_XEN_NETDEV_BACKEND=m
+CONFIG_HVC_XEN=y
+CONFIG_XEN_BALLOON=y
+CONFIG_XEN_DEV_EVTCHN=y
+CONFIG_XEN_BACKEND=y
+CONFIG_XENFS=y
+CONFIG_XEN_SYS_HYPERVISOR=y
+CONFIG_XEN_GNTDEV=m
+CONFIG_XEN_GRANT_DEV_ALLOC=m
+CONFIG_XEN_PCIDEV_BACKEND=m
+CONFIG_XEN_PRIVCMD=m
+CONFIG_XEN_ACPI_PROCESSOR=m
+CONFIG_BRIDGE=m
+"""
+
+
+def test_pvops_kernels_with_xen_privileged_guest_are_not_xenlinux(tmp_path: Path) -> None:
+    """Mainline 2.6.37-3.x has XEN_PRIVILEGED_GUEST too: such a config is
+    checked as pvops (hvc, evtchn, gntdev, recommended options), not
+    skipped as XenLinux."""
+    config = parse_config(PVOPS_3X, Path("config-3.8.0"))
+    assert not config.xenlinux and check(config, "dom0") == []
+    off = {"HVC_XEN": "HvcConsoleMissing", "XEN_DEV_EVTCHN": "Dom0Unusable",
+           "XEN_PCIDEV_BACKEND": "Dom0OptionMissing"}
+    for symbol, name in off.items():
+        text = re.sub(rf"^CONFIG_{symbol}=.*$", f"# CONFIG_{symbol} is not set", PVOPS_3X,
+                      flags=re.M)
+        assert (name, f"CONFIG_{symbol}") in found(check(parse_config(text, Path("c")))), symbol
+    # XenLinux-only symbols, or XEN_PRIVILEGED_GUEST without any pvops one.
+    assert parse_config(xenlinux("2.6.18-xen"), Path("x")).xenlinux
+    assert parse_config(PVOPS_3X + "CONFIG_XEN_SYSFS=y\n", Path("x")).xenlinux
+    # A clean check says what it checked.
+    path = tmp_path / "config-3.8.0"
+    path.write_text(PVOPS_3X)
+    proc = xenmig(tmp_path / "cache", "kernel", "check", path)
+    assert proc.returncode == 0 and proc.stdout == f"{path}: dom0, Linux 3.8.0: no findings\n"

@@ -100,6 +100,9 @@ def run_check(args: argparse.Namespace) -> int:
         print_json([f.as_json() for f in findings])
     else:
         print_findings(findings)
+        if not findings:
+            kind = "XenLinux" if config.xenlinux else "Linux"
+            print(f"{config.path}: {args.role}, {kind} {config.release}: no findings")
     return exit_status(findings)
 
 

@@ -72,11 +72,23 @@ class KernelConfig:
     @property
     def xenlinux(self) -> bool:
         """A legacy XenLinux tree (2.6.18-xen, the 2.6.3x-xen forward ports)
-        rather than mainline pvops Xen support."""
-        return any(
-            name in self.values
-            for name in ("XEN_PRIVILEGED_GUEST", "XEN_COMPAT", "XEN_UNPRIVILEGED_GUEST")
-        )
+        rather than mainline pvops Xen support.  Mainline 2.6.37-3.x kernels
+        carry XEN_PRIVILEGED_GUEST too (next to XEN_DOM0): what tells them
+        apart is a symbol only XenLinux has, or XEN_PRIVILEGED_GUEST without
+        any of pvops' own (XenLinux cannot be built with paravirt_ops)."""
+        if any(name in self.values for name in XENLINUX_ONLY):
+            return True
+        return "XEN_PRIVILEGED_GUEST" in self.values and \
+            not any(name in self.values for name in PVOPS_ONLY)
+
+
+# Symbols of XenLinux trees that mainline never had (linux-2.6.18-xen's
+# drivers/xen/Kconfig and its forward ports).
+XENLINUX_ONLY = ("XEN_COMPAT", "XEN_INTERFACE_VERSION", "XEN_UNPRIVILEGED_GUEST", "XEN_SYSFS",
+                 "XEN_NETDEV_LOOPBACK", "XEN_DISABLE_SERIAL")
+# Symbols of mainline's paravirt_ops Xen support (PARAVIRT and PARAVIRT_GUEST
+# since 2.6.23, XEN_PVHVM since 2.6.36, XEN_DOM0 since 2.6.37).
+PVOPS_ONLY = ("PARAVIRT", "PARAVIRT_GUEST", "XEN_PVHVM", "XEN_DOM0")
 
 
 def parse_config(text: str, path: Path, version: Version | None = None) -> KernelConfig:
