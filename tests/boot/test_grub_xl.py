@@ -4,6 +4,7 @@ settings reported when they win."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -142,3 +143,44 @@ def test_boot_spec_errors(tmp_path: Path, key: str, value: Any, message: str) ->
     path = write_spec(tmp_path, "b", boot={key: value})
     with pytest.raises(UserError, match=rf"^{path}: \[boot\] {key}: .*{message}"):
         load_spec(path)
+
+
+def test_further_xen_options_are_carried(tmp_path: Path) -> None:
+    """Nothing of the old host's Xen line is lost: [boot] xen_args goes on
+    Xen's command line after xenmig's own options."""
+    root = host_root(tmp_path)
+    spec = write_spec(tmp_path, "x1", boot={**BOOT, "xen_args": ["iommu=no-igfx", "ucode=scan",
+                                                                  "smt=off", "sched=credit2"]})
+    assert xenmig(tmp_path / "cache", "apply", spec, "--root", root).returncode == 0
+    assert bash_values(root / "etc/default/grub", "GRUB_CMDLINE_XEN_DEFAULT") == {
+        "GRUB_CMDLINE_XEN_DEFAULT": "dom0_mem=4096M,max:4096M dom0_max_vcpus=2 "
+                                    "com1=115200,8n1 console=com1,vga iommu=no-igfx ucode=scan "
+                                    "smt=off sched=credit2"}
+    own = write_spec(tmp_path, "x2", boot={"serial": False,
+                                          "xen_args": ["com2=9600,8n1", "console=com2"]})
+    assert load_spec(own).boot.xen_args == ("com2=9600,8n1", "console=com2")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["dom0_mem=1G"], "dom0_mem is written from \\[boot\\] dom0_mem"),
+    (["smt=off", "smt=on"], "smt given twice"),
+    (["iommu=no-igfx; reboot"], "not a Xen option"),
+    (["console=vga"], "written from \\[boot\\] serial = true"),
+])
+def test_bad_xen_options(tmp_path: Path, args: list[str], message: str) -> None:
+    path = write_spec(tmp_path, "b", boot={"xen_args": args})
+    with pytest.raises(UserError, match=rf"^{path}: \[boot\] xen_args: .*{message}"):
+        load_spec(path)
+
+
+def test_an_option_xen_does_not_know_is_reported(tmp_path: Path) -> None:
+    """Xen ignores an unknown option with a line in its log: an option of
+    an old host's Xen line, or a typo, must not be lost silently."""
+    spec = write_spec(tmp_path, "x3", boot={"xen_args": ["iommu=no-igfx", "no-smt", "mtrr.show",
+                                                          "vtd=1", "sched-grann=core"]})
+    proc = xenmig(tmp_path / "cache", "check", spec, "--json", merge_stderr=False)
+    unknown = [f for f in json.loads(proc.stdout) if f["name"] == "XenOptionUnknown"]
+    assert [(f["data"]["option"], f["data"]["suggestion"]) for f in unknown] == [
+        ("vtd", None), ("sched-grann", "sched-gran")]
+    assert unknown[1]["message"] == ("sched-grann: not an option of Xen's command line (did you "
+                                     "mean sched-gran?); Xen ignores it")

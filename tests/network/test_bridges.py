@@ -200,3 +200,22 @@ def test_no_hotplug_means_rc_conf_is_left_alone(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, "noplug", bridge=ROUTER)
     assert xenmig(tmp_path / "cache", "apply", spec, "--root", root).returncode == 0
     assert rc_conf.read_bytes() == unset
+
+
+def test_a_dhcp_bridge(tmp_path: Path) -> None:
+    """A bridge where dom0 takes its address by DHCP (the Gentoo host's br0,
+    a Xen 4.1 host's xenbr1): netifrc config_BRIDGE="dhcp", not "null"."""
+    spec = write_spec(tmp_path, "d1", bridge=[
+        {"name": "br0", "ports": ["eth0"], "address": ["dhcp"]},
+        {"name": "xenbr1", "ports": ["eth1"]}])
+    out = tmp_path / "out"
+    assert xenmig(tmp_path / "cache", "render", spec, "--out", out).returncode == 0
+    net = out / "d1/etc/conf.d/net"
+    assert bash_values(net, "config_br0", "bridge_br0", "config_eth0", "config_xenbr1") == {
+        "config_br0": "dhcp", "bridge_br0": "eth0", "config_eth0": "null",
+        "config_xenbr1": "null"}
+    assert "# Bridge br0 ([[bridge]] br0): dom0's address by DHCP" in net.read_text()
+    bad = write_spec(tmp_path, "d2", bridge=[
+        {"name": "br0", "ports": ["eth0"], "address": ["dhcp", "192.0.2.5/24"]}])
+    with pytest.raises(UserError, match=r"\[\[bridge\]\] #1 address: dhcp is the bridge's only"):
+        load_spec(bad)

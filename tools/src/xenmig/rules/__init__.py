@@ -86,6 +86,7 @@ def evaluate(ctx: Context) -> Evaluation:
         udev,
         upgrade,
         use,
+        xen_options,
         xen_series,
     )
 
@@ -105,7 +106,7 @@ def evaluate(ctx: Context) -> Evaluation:
     if evaluation.blocked:
         return evaluation
     run(kernel.fragments, network.bridges, network.links, network.hotplug, boot.grub,
-        boot.xen_efi, boot.xl_conf, guests.domus)
+        boot.xen_efi, boot.xl_conf, xen_options.check_options, guests.domus)
     # The resolver is asked with what the rules above contributed.
     evaluation.take(checked(keywords.accept_keywords, ctx, tuple(evaluation.contributions)))
     evaluation.take(checked(keywords.verify, ctx, tuple(evaluation.contributions)))

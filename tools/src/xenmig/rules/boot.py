@@ -118,7 +118,8 @@ def _dom0_args(host: GrubDefaults | None) -> tuple[list[str], list[str]]:
 
 
 def xen_args(spec: HostSpec) -> list[str]:
-    """Xen's command line: dom0 memory and vCPUs, the serial console."""
+    """Xen's command line: dom0 memory and vCPUs, the serial console, and
+    the further options of ``[boot] xen_args``."""
     boot = spec.boot
     xen = []
     if boot.dom0_mem:
@@ -127,7 +128,7 @@ def xen_args(spec: HostSpec) -> list[str]:
         xen.append(f"dom0_max_vcpus={boot.dom0_max_vcpus}")
     if boot.serial:
         xen.append(SERIAL_XEN)
-    return xen
+    return [*xen, *boot.xen_args]
 
 
 def grub(ctx: Context) -> Iterator[Finding | Contribution]:

@@ -73,7 +73,8 @@ def net_lines(spec: HostSpec) -> list[Contribution]:
         members = bridge.members
         br = shell_var(bridge.name)
         why = (f"Bridge {bridge.name} ([[bridge]] {bridge.name}): "
-               + (f"dom0 at {', '.join(bridge.address)}" if bridge.address
+               + ("dom0's address by DHCP" if bridge.address == ("dhcp",) else
+                  f"dom0 at {', '.join(bridge.address)}" if bridge.address
                   else "no address, dom0 stays off this network"))
         lines = [f'config_{shell_var(m)}="null"' for m in members]
         lines.append(f'bridge_{br}="{" ".join(members)}"')

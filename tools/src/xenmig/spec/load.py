@@ -28,7 +28,14 @@ from xenmig.spec.model import (
     VifSection,
     XlTable,
 )
-from xenmig.spec.settings import ARRAY_SECTIONS, GUEST_NAME_RE, REQUIRED, SECTIONS, SETTINGS
+from xenmig.spec.settings import (
+    ARRAY_SECTIONS,
+    GUEST_NAME_RE,
+    REQUIRED,
+    SECTIONS,
+    SETTINGS,
+    XEN_SERIAL_ARGS,
+)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -44,7 +51,8 @@ def _parse(path: Path, data: bytes) -> dict[str, Any]:
         raise UserError(f"{path}: not valid TOML: {error}") from error
 
 
-def _table(path: Path, where: str, section: str, table: dict[str, Any]) -> dict[str, Any]:
+def table_values(path: Path | str, where: str, section: str,
+                 table: dict[str, Any]) -> dict[str, Any]:
     """The parsed settings of one table of ``section`` (``where`` names it)."""
     settings = [s for s in SETTINGS if s.section == section]
     known = {s.key for s in settings}
@@ -68,7 +76,7 @@ def _table(path: Path, where: str, section: str, table: dict[str, Any]) -> dict[
 
 def _bridges(path: Path, items: Any) -> tuple[BridgeSection, ...]:
     bridges = tuple(
-        BridgeSection(**_table(path, f"[[bridge]] #{n}", "bridge", item))
+        BridgeSection(**table_values(path, f"[[bridge]] #{n}", "bridge", item))
         for n, item in enumerate(_array(path, "bridge", items), 1)
     )
     names: dict[str, int] = {}
@@ -103,7 +111,7 @@ def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],
            kernel: KernelSection, xen: Version) -> tuple[DomuSection, ...]:
     tables = _array(path, "domu", items)
     labels = [guest_label(n, item.get("name")) for n, item in enumerate(tables, 1)]
-    domus = tuple(DomuSection(**_table(path, label, "domu", item))
+    domus = tuple(DomuSection(**table_values(path, label, "domu", item))
                   for label, item in zip(labels, tables, strict=True))
     names: dict[str, int] = {}
     adopted: dict[str, int] = {}
@@ -253,11 +261,15 @@ def _load(path: Path, data: bytes) -> HostSpec:
         if section not in ARRAY_SECTIONS and not isinstance(raw[section], dict):
             raise UserError(f"{path}: {section}: must be a table ([{section}])")
     values = {
-        section: _table(path, f"[{section}]", section, raw.get(section, {}))
+        section: table_values(path, f"[{section}]", section, raw.get(section, {}))
         for section in SECTIONS if section not in ARRAY_SECTIONS
     }
     kernel = KernelSection(**values["kernel"])
     boot = BootSection(**values["boot"])
+    if boot.serial and (own := [a for a in boot.xen_args
+                                if a.split("=", 1)[0] in XEN_SERIAL_ARGS]):
+        raise UserError(f"{path}: [boot] xen_args: {shown(own[0])}: written from [boot] serial "
+                        "= true (set serial = false to give Xen's console yourself)")
     if boot.loader == "grub-legacy" and boot.firmware == "uefi":
         raise UserError(f"{path}: [boot] firmware: GRUB legacy does not boot UEFI hosts; "
                         'use loader = "grub2"')

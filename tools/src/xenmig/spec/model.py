@@ -76,6 +76,7 @@ class BootSection:
     firmware: str
     efi_kernel: str
     efi_ramdisk: str | None
+    xen_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,12 @@ def parse_addresses(value: Any) -> tuple[str, ...]:
     import ipaddress
 
     out = []
-    for text in _string_list(value):
+    texts = _string_list(value)
+    if "dhcp" in texts:
+        if len(texts) > 1:
+            raise ValueError("dhcp is the bridge's only address (netifrc config_BRIDGE=\"dhcp\")")
+        return ("dhcp",)
+    for text in texts:
         try:
             if "/" not in text:
                 raise ValueError
@@ -168,6 +173,30 @@ def parse_addresses(value: Any) -> tuple[str, ...]:
             raise ValueError(f"{shown(text)}: not an address with prefix length, like "
                              "192.0.2.10/24") from None
     return tuple(out)
+
+
+# One Xen command-line option (xen-command-line(7)): name, or name=value
+# with the characters Xen's option values use.
+_XEN_ARG_RE = re.compile(r"^[a-z][a-z0-9_.-]*(=[A-Za-z0-9_.,:+/-]+)?$")
+# The options xenmig writes from other settings.
+XEN_ARGS_FROM_SETTINGS = {"dom0_mem": "[boot] dom0_mem",
+                          "dom0_max_vcpus": "[boot] dom0_max_vcpus"}
+# Written by [boot] serial = true (give them in xen_args with serial = false).
+XEN_SERIAL_ARGS = ("com1", "console")
+
+
+def parse_xen_args(value: Any) -> tuple[str, ...]:
+    args = _each(value, _XEN_ARG_RE, "a Xen option like iommu=no-igfx or smt=off")
+    seen: set[str] = set()
+    for arg in args:
+        name = arg.split("=", 1)[0]
+        if name in XEN_ARGS_FROM_SETTINGS:
+            raise ValueError(f"{shown(arg)}: {name} is written from "
+                             f"{XEN_ARGS_FROM_SETTINGS[name]}")
+        if name in seen:
+            raise ValueError(f"{shown(arg)}: {name} given twice")
+        seen.add(name)
+    return args
 
 
 def parse_routes(value: Any) -> tuple[str, ...]:
@@ -215,6 +244,8 @@ def parse_disks(value: Any) -> tuple[str, ...]:
     for disk in disks:
         if ".." in disk:
             raise ValueError(f"{shown(disk)}: '..' in a disk path")
+        if disk != disk.strip():
+            raise ValueError(f"{shown(disk)}: blanks at the start or the end")
         head, named, _ = disk.partition("target=")
         head = re.sub(r"(^|,)\s+", r"\1", head.rstrip(", \t") if named else disk)
         if (head and not _DISK_RE.fullmatch(head)) or \
@@ -409,6 +440,10 @@ SETTINGS: tuple[Setting, ...] = (
             "vCPUs of dom0 (Xen's dom0_max_vcpus).", "2"),
     Setting("boot", "serial", parse_bool, True,
             "Xen and dom0 on the serial console (com1 115200 8n1), as well as VGA.", "false"),
+    Setting("boot", "xen_args", parse_xen_args, (),
+            "Further options of Xen's command line (xen-command-line(7)), each checked on "
+            "its own: nothing of the old host's Xen line is lost.",
+            '["iommu=no-igfx", "ucode=scan", "smt=off"]'),
     Setting("boot", "loader", parse_loader, "grub2",
             "grub2 (/etc/default/grub for grub-mkconfig) or grub-legacy (a Xen entry and "
             "a non-Xen fallback appended to /boot/grub/grub.conf).", '"grub-legacy"'),
@@ -429,7 +464,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bridge", "vlan", parse_vlan, None,
             "802.1Q VLAN id: the bridge's ports are PORT.VLAN on the trunk.", "10"),
     Setting("bridge", "address", parse_addresses, (),
-            "dom0's addresses on the bridge; none keeps dom0 off that network "
+            "dom0's addresses on the bridge, or [\"dhcp\"] (dom0 asks a DHCP server: "
+            "config_BRIDGE=\"dhcp\"); none keeps dom0 off that network "
             "(config_BRIDGE=\"null\").", '["192.0.2.10/24"]'),
     Setting("bridge", "routes", parse_routes, (),
             "Routes through the bridge.", '["default via 192.0.2.1"]'),
