@@ -8,45 +8,18 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.support.cli import xenmig
 from tests.support.gentoo import SHARED
-from tests.support.xl import comparable, dry_run, require_xl
+from tests.support.specs import guest_host
+from tests.support.xl import comparable, dry_run, flat, guest_examples, require_xl
 
 OWN = Path(__file__).parents[1] / "data/guests"
 EXAMPLES = SHARED / "realworld"
-HEAD = """\
-[host]
-name = "h1"
-arch = "amd64"
-xen = "4.20"
-kernel = "6.12"
+HEAD = guest_host("h1", ("xenbr0", "xenbr1"))
 
-[portage]
-
-[kernel]
-hvm_guests = true
-
-[[bridge]]
-name = "xenbr0"
-ports = ["eth0"]
-
-[[bridge]]
-name = "xenbr1"
-ports = ["eth1"]
-
-"""
-
-
-def _flat(data: Any, path: str = "") -> dict[str, Any]:
-    if isinstance(data, dict):
-        return {k: v for key, item in data.items() for k, v in _flat(item, f"{path}.{key}").items()}
-    if isinstance(data, list):
-        return {k: v for i, item in enumerate(data) for k, v in _flat(item, f"{path}[{i}]").items()}
-    return {path: data}
 
 
 def _table(tmp_path: Path, source: Path, *extra: str) -> str:
@@ -81,11 +54,8 @@ RENDERED: dict[str, set[str]] = {
 
 
 def _sources() -> list[Path]:
-    found = [OWN / name for name in sorted(RENDERED) if name.endswith(".cfg")]
-    if EXAMPLES.is_dir():
-        found += sorted(p for p in EXAMPLES.glob("xen-project__xen*/tools/examples/x[lm]example*")
-                        if p.name != "xmexample.nbd")
-    return found
+    return [OWN / name for name in sorted(RENDERED) if name.endswith(".cfg")] + \
+        guest_examples(EXAMPLES)
 
 
 @pytest.mark.parametrize("source", _sources(), ids=lambda p: f"{p.parent.parent.parent.name}/"
@@ -109,7 +79,7 @@ def test_the_toml_form_renders_what_the_xl_form_says(source: Path, tmp_path: Pat
     a, b = dry_run(converted), dry_run(rendered)
     assert a.ok and b.ok, (a.diagnostics, b.diagnostics)
     assert a.config is not None and b.config is not None
-    old, new = _flat(comparable(a.config)), _flat(comparable(b.config))
+    old, new = flat(comparable(a.config)), flat(comparable(b.config))
     changed = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
     assert changed == RENDERED[name], {k: (old.get(k), new.get(k)) for k in changed}
 
@@ -211,3 +181,19 @@ def test_a_firmware_change_is_reported(tmp_path: Path) -> None:
     (firmware,) = [f for f in json.loads(check.stdout) if f["name"] == "GuestFirmwareChanged"]
     assert firmware["scope"] == "guest" and firmware["guest"] == "uefi-win"
     assert firmware["data"] == {"was": "ovmf", "now": "seabios"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ('name = "m"\nkernel = "/boot/k"\n', "memory: the file sets none"),
+    ('name = "m"\nmemory = 64\nkernel = "/boot/k"\nvif = [ "" ]\n',
+     "vif #1 '': no bridge= (give --sxp"),
+    ('name = "m"\nmemory = 64\nkernel = "/boot/k"\nvif = [ "bridge=br0,bogus=1" ]\n',
+     "[[domu]] vif: vif #1 bogus: not a vif setting"),
+])
+def test_the_toml_form_refuses_what_it_cannot_keep(tmp_path: Path, text: str,
+                                                     message: str) -> None:
+    cfg = tmp_path / "m.cfg"
+    cfg.write_text(text)
+    proc = xenmig(tmp_path / "cache", "domu", "convert", cfg, "--format", "toml")
+    assert proc.returncode == 2 and proc.stdout.startswith(f"xenmig: {cfg}: {message}"), \
+        proc.stdout

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import xenmig
+from tests.support.specs import guest_host
 from tests.support.xl import dry_run
 from xenmig.errors import UserError
 from xenmig.hostfiles.xldomain import read_xl_domain
@@ -19,26 +20,6 @@ from xenmig.spec.dump import dump
 from xenmig.spec.load import check_fleet
 from xenmig.spec.model import VifSection, XlTable, guest_mac
 
-HEAD = """\
-[host]
-name = "{host}"
-arch = "amd64"
-xen = "{xen}"
-kernel = "6.12"
-
-[portage]
-
-[kernel]
-hvm_guests = true
-
-[[bridge]]
-name = "xenbr0"
-ports = ["eth0"]
-
-[[bridge]]
-name = "dmzbr0"
-ports = ["eth1"]
-"""
 # A Windows server of the original migration's kind: its NIC model and MAC
 # are what its static address is bound to; it boots UEFI, with VNC.
 WINDOWS = """\
@@ -75,7 +56,7 @@ on_crash = "restart"
 
 def spec_file(tmp_path: Path, guests: str, host: str = "w1", xen: str = "4.20") -> Path:
     path = tmp_path / f"{host}.toml"
-    path.write_text(HEAD.format(host=host, xen=xen) + "\n" + guests, encoding="utf-8")
+    path.write_text(guest_host(host, ("xenbr0", "dmzbr0"), xen) + guests, encoding="utf-8")
     return path
 
 

@@ -5,13 +5,12 @@ the input's except for the changes named here, each intended."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.support.cli import xenmig
 from tests.support.gentoo import SHARED
-from tests.support.xl import comparable, dry_run, require_xl
+from tests.support.xl import comparable, dry_run, flat, guest_examples, require_xl
 from xenmig.guests.convert import convert, convert_xl, read_source
 from xenmig.hostfiles.xm import Value
 
@@ -56,20 +55,9 @@ UNREADABLE_BY_XL = {"xmexample2", "xmexample3"}
 VARS: dict[str, dict[str, Value]] = {"xmexample2": {"vmid": 3}, "xmexample3": {"vmid": 3}}
 
 
-def _flat(data: Any, path: str = "") -> dict[str, Any]:
-    if isinstance(data, dict):
-        return {k: v for key, item in data.items() for k, v in _flat(item, f"{path}.{key}").items()}
-    if isinstance(data, list):
-        return {k: v for i, item in enumerate(data) for k, v in _flat(item, f"{path}[{i}]").items()}
-    return {path: data}
-
 
 def _files() -> list[Path]:
-    found = sorted(OWN.glob("*.cfg"))
-    if EXAMPLES.is_dir():
-        found += sorted(p for p in EXAMPLES.glob("xen-project__xen*/tools/examples/x[lm]example*")
-                        if p.name != "xmexample.nbd")
-    return found
+    return sorted(OWN.glob("*.cfg")) + guest_examples(EXAMPLES)
 
 
 @pytest.mark.parametrize("source", _files(), ids=lambda p: f"{p.parent.parent.parent.name}/"
@@ -89,7 +77,7 @@ def test_xl_reads_the_converted_file_as_the_original_meant(source: Path, tmp_pat
         assert before.returncode != 0 or before.diagnostics
         return
     assert before.config is not None, before.diagnostics
-    old, new = _flat(comparable(before.config)), _flat(comparable(after.config))
+    old, new = flat(comparable(before.config)), flat(comparable(after.config))
     changed = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
     assert changed == set(INTENDED[source.name]), {
         k: (old.get(k), new.get(k)) for k in changed ^ set(INTENDED[source.name])}

@@ -58,3 +58,14 @@ def write_spec(directory: Path, name: str = "t1", **sections: Any) -> Path:
     path = directory / f"{name}.toml"
     path.write_text(toml(data), encoding="utf-8")
     return path
+
+
+def guest_host(name: str, bridges: tuple[str, ...], xen: str = "4.20") -> str:
+    """The TOML of a host for guests (HVM allowed) with one bridge per name
+    (port eth0, eth1, ...), for [[domu]] tables to follow."""
+    return toml({
+        "host": {"name": name, "arch": "amd64", "xen": xen, "kernel": "6.12"},
+        "portage": {},
+        "kernel": {"hvm_guests": True},
+        "bridge": [{"name": bridge, "ports": [f"eth{n}"]} for n, bridge in enumerate(bridges)],
+    }) + "\n"

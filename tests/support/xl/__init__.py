@@ -69,3 +69,20 @@ def comparable(config: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = json.loads(json.dumps(config))
     out.get("c_info", {}).pop("uuid", None)
     return out
+
+
+def flat(data: Any, path: str = "") -> dict[str, Any]:
+    """A libxl configuration as {".b_info.cmdline": value, ...}: what two
+    dry runs differ in is the set of paths whose values differ."""
+    if isinstance(data, dict):
+        return {k: v for key, item in data.items() for k, v in flat(item, f"{path}.{key}").items()}
+    if isinstance(data, list):
+        return {k: v for i, item in enumerate(data) for k, v in flat(item, f"{path}[{i}]").items()}
+    return {path: data}
+
+
+def guest_examples(realworld: Path) -> list[Path]:
+    """The xm and xl guest files of Xen's own examples in ../shared/realworld
+    (none when it is absent), but the nbd one, which has no xl form."""
+    return sorted(p for p in realworld.glob("xen-project__xen*/tools/examples/x[lm]example*")
+                  if p.name != "xmexample.nbd")

@@ -74,8 +74,5 @@ def run_convert(args: argparse.Namespace) -> int:
         return 0
     where = args.adopt or (str(args.config) if str(args.config).startswith("/etc/xen/") else None)
     adopt = (where, hashlib.sha256(data).hexdigest()) if where else None
-    try:
-        sys.stdout.write(as_domu_table(converted, args.os, adopt, bridge))
-    except UserError as error:
-        raise UserError(f"{args.config}: {error}") from None
+    sys.stdout.write(as_domu_table(converted, args.os, adopt, bridge))
     return 0

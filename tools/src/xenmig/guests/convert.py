@@ -43,8 +43,8 @@ from xenmig.guests.xlkeys import XL_KEYS, suggest
 from xenmig.hostfiles.xldomain import read_xl_domain
 from xenmig.hostfiles.xm import Value, XmConfig, parse_xm
 from xenmig.spec.dump import table_lines, toml_value
+from xenmig.spec.load import table_values
 from xenmig.spec.model import DomuSection
-from xenmig.spec.settings import SETTINGS
 
 # The machine os.uname() names for an arch (the xmexample preamble's arch).
 MACHINES = {"amd64": "x86_64", "x86": "i686"}
@@ -359,8 +359,8 @@ def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | N
     if os_name != "modern":
         table["os"] = os_name
     if "memory" not in values:
-        raise UserError("memory: the file sets none (xl then takes libxl's built-in default); "
-                        "add memory = MiB to it and convert again")
+        raise UserError(f"{converted.source}: memory: the file sets none (xl then takes "
+                        "libxl's built-in default); add memory = MiB to it and convert again")
     for key in ("memory", "vcpus", "kernel", "ramdisk"):
         if key in values:
             table[key] = values.pop(key)
@@ -385,8 +385,8 @@ def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | N
                  for k, v in [item.split("=", 1)]}
         if "bridge" not in items:
             if not bridge:
-                raise UserError(f"vif #{n} {spec!r}: no bridge= (give --sxp, whose default "
-                                "bridge it used)")
+                raise UserError(f"{converted.source}: vif #{n} {spec!r}: no bridge= (give --sxp, "
+                                "whose default bridge it used)")
             items["bridge"] = bridge
         vifs.append(items)
     if vifs:
@@ -395,15 +395,7 @@ def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | N
         table["xl"] = values
     if adopt:
         table["adopt"] = {"path": adopt[0], "sha256": adopt[1]}
-    parsed = {}
-    for setting in (s for s in SETTINGS if s.section == "domu"):
-        if setting.key not in table:
-            parsed[setting.key] = setting.default
-            continue
-        try:
-            parsed[setting.key] = setting.parse(table[setting.key])
-        except ValueError as error:
-            raise UserError(f"[[domu]] {setting.key}: {error}") from None
+    parsed = table_values(converted.source, "[[domu]]", "domu", table)
     lines = [f"# {note}" for note in converted.notes]
     lines += ["[[domu]]", *(line for line in table_lines("domu", DomuSection(**parsed))
                            if not line.startswith(("vif =", "xl =")))]
