@@ -31,9 +31,7 @@ from dataclasses import dataclass
 from xenmig.errors import UserError
 from xenmig.findings import Finding, Level
 from xenmig.guests.console import console_args, inittab_line
-from xenmig.guests.convert import read_source
 from xenmig.guests.xlcfg import xl_setting
-from xenmig.hostfiles.xldomain import read_xl_domain
 from xenmig.output.contributions import (
     XENDOMAINS_AUTO,
     Contribution,
@@ -225,6 +223,8 @@ def _original(ctx: Context, domu: DomuSection) -> tuple[str, dict[str, object]] 
     """("xm" or "xl", its settings) of the configuration a guest adopts, as
     the host has it (or its .pre-xenmig copy once adopted); None when the
     host's files are not at hand or cannot be read as a configuration."""
+    from xenmig.guests.convert import read_source  # only for adopted guests
+
     assert domu.adopt is not None
     for path in (domu.adopt.path, domu.adopt.path + ORIGINAL_SUFFIX):
         data = ctx.host_file(path)
@@ -278,6 +278,7 @@ def _overridden(ctx: Context, domu: DomuSection) -> Iterator[Finding]:
     data = ctx.host_file(target)
     if not data or b"# BEGIN xenmig " not in data:
         return
+    from xenmig.hostfiles.xldomain import read_xl_domain  # only for a file xenmig wrote
     ours = {line.split("=", 1)[0].strip() for _, line in xl_lines(domu) if "=" in line}
     try:
         theirs = read_xl_domain(host_lines(data).decode("utf-8", "replace"), target)

@@ -10,7 +10,6 @@ boolean option may also be given as ``no-NAME``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -76,6 +75,8 @@ def check_options(ctx: Context) -> Iterator[Finding]:
     for arg in ctx.spec.boot.xen_args:
         name = arg.split("=", 1)[0]
         if not known(name):
+            import difflib  # only for a name Xen does not know
+
             close = difflib.get_close_matches(name, XEN_OPTIONS, n=1, cutoff=0.75)
             yield XenOptionUnknown(ctx.scope, name, close[0] if close else None)
 
