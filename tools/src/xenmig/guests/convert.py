@@ -41,7 +41,7 @@ from xenmig.guests.xlcfg import xl_setting
 from xenmig.guests.xldisk import parse_disk
 from xenmig.guests.xlkeys import XL_KEYS, suggest
 from xenmig.hostfiles.xldomain import read_xl_domain
-from xenmig.hostfiles.xm import Value, XmConfig, parse_xm
+from xenmig.hostfiles.xm import Value, XmConfig, note_line, parse_xm
 from xenmig.spec.dump import table_lines, toml_value
 from xenmig.spec.load import table_values
 from xenmig.spec.model import DomuSection
@@ -102,8 +102,7 @@ def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None
         out.notes.append(f"line {line}: {key}: {text}" if line else f"{key}: {text}")
 
     kind = src.pop("type", None)  # an xl file already, or one half converted
-    hvm = kind == "hvm" or src.get("builder") == "hvm" or \
-        str(src.get("kernel", "")).endswith("hvmloader")
+    hvm = kind == "hvm" or is_hvm(src)
     out.values["type"] = "hvm" if hvm else ("pvh" if kind == "pvh" else "pv")
     if hvm:
         out.notes.append("HVM: xm ran qemu-traditional (qemu-dm), xl runs upstream QEMU: the "
@@ -126,7 +125,7 @@ def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None
     if "cdrom" in src:
         cdrom = str(src.pop("cdrom"))
         src.setdefault("disk", [])
-        src["disk"] = [*_list(src["disk"]),
+        src["disk"] = [*as_list(src["disk"]),
                        f"format=raw, vdev=hdc, access=ro, devtype=cdrom, target={cdrom}"]
         note("cdrom", "became a cdrom disk on hdc (xm's cdrom= was hdc)")
     _boot(src, out, note)
@@ -143,9 +142,9 @@ def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None
     elif extra:
         out.values["extra"] = extra
     if "disk" in src:
-        out.values["disk"] = [_disk(str(d), modern) for d in _list(src.pop("disk"))]
+        out.values["disk"] = [_disk(str(d), modern) for d in as_list(src.pop("disk"))]
     if "vif" in src:
-        vifs = [str(v) for v in _list(src.pop("vif"))]
+        vifs = [str(v) for v in as_list(src.pop("vif"))]
         if hvm and any("type=ioemu" in v.replace(" ", "") for v in vifs):
             note("vif", "type=ioemu is xl's default for HVM guests; dropped")
         out.values["vif"] = [_vif(v, hvm, bridge) for v in vifs]
@@ -180,12 +179,8 @@ def convert(config: XmConfig, os_name: str = "modern", bridge: str | None = None
         else:
             note(key, f"not an xl setting{suggest(key)} (xl would ignore it silently); "
                       "dropped")
-    out.notes.sort(key=_note_line)
+    out.notes.sort(key=note_line)
     return out
-
-
-def _note_line(note: str) -> int:
-    return int(note.split()[1].rstrip(":")) if note.startswith("line ") else 0
 
 
 def _vcpu_avail(mask: Value, out: Converted, note: Note) -> None:
@@ -233,8 +228,8 @@ def _is_xl(values: Mapping[str, object], text: str) -> bool:
     kernel = str(values.get("kernel", ""))
     if kernel.endswith("hvmloader") or kernel.split("/")[-1].startswith("pv-grub"):
         return False
-    vifs = [str(v) for v in _list(values.get("vif", []))]  # type: ignore[arg-type]
-    disks = [str(d) for d in _list(values.get("disk", []))]  # type: ignore[arg-type]
+    vifs = [str(v) for v in as_list(values.get("vif", []))]  # type: ignore[arg-type]
+    disks = [str(d) for d in as_list(values.get("disk", []))]  # type: ignore[arg-type]
     if any("ioemu" in v or "netfront" in v for v in vifs) or \
             any(re.match(r"\s*phy:(?!/)", d) for d in disks):
         return False
@@ -254,17 +249,30 @@ def convert_xl(config: XmConfig) -> Converted:
                              "dropped")
             continue
         if key == "disk":
-            for disk in _list(value):
+            for disk in as_list(value):
                 try:
                     parse_disk(str(disk))
                 except ValueError as error:
                     raise UserError(f"{config.name}:{line}: disk {disk!r}: {error}") from None
         out.values[key] = value
-    out.notes.sort(key=_note_line)
+    out.notes.sort(key=note_line)
     return out
 
 
-def _list(value: Value) -> list[Value]:
+def is_hvm(values: Mapping[str, object]) -> bool:
+    """Whether an xm or xl guest's settings make it HVM."""
+    return values.get("type") == "hvm" or values.get("builder") == "hvm" or \
+        str(values.get("kernel", "")).endswith("hvmloader")
+
+
+def vif_settings(spec: object) -> dict[str, str]:
+    """{key: value} of one vif specification ("mac=...,bridge=...")."""
+    return {k.strip(): v.strip() for item in str(spec).split(",") if "=" in item
+            for k, v in [item.split("=", 1)]}
+
+
+def as_list(value: Value) -> list[Value]:
+    """A value xl takes as one item or a list, as a list."""
     return value if isinstance(value, list) else [value]
 
 
@@ -378,11 +386,10 @@ def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | N
     if values.get("bootloader") == "pygrub":
         del values["bootloader"]  # a PV guest without kernel boots with pygrub
     if "disk" in values:
-        table["disks"] = [str(d) for d in _list(values.pop("disk"))]
+        table["disks"] = [str(d) for d in as_list(values.pop("disk"))]
     vifs = []
-    for n, spec in enumerate(_list(values.pop("vif", [])), 1):
-        items = {k.strip(): v.strip() for item in str(spec).split(",") if "=" in item
-                 for k, v in [item.split("=", 1)]}
+    for n, spec in enumerate(as_list(values.pop("vif", [])), 1):
+        items = vif_settings(spec)
         if "bridge" not in items:
             if not bridge:
                 raise UserError(f"{converted.source}: vif #{n} {spec!r}: no bridge= (give --sxp, "

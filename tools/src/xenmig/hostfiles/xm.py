@@ -111,11 +111,13 @@ def parse_xm(text: str, path: str, given: dict[str, Value] | None = None, *,
     unused = sorted(set(run.given) - run.declared)
     if unused:
         raise UserError(f"{path}: --var {unused[0]}: not declared with xm_vars.var")
-    run.config.notes.sort(key=_note_line)
+    run.config.notes.sort(key=note_line)
     return run.config
 
 
-def _note_line(note: str) -> int:
+def note_line(note: str) -> int:
+    """The line a note is about ("line 12: ..."), 0 for a note of the
+    whole file: notes sort in line order."""
     return int(note.split()[1].rstrip(":")) if note.startswith("line ") else 0
 
 

@@ -142,11 +142,12 @@ def blanked_block(old: bytes) -> bytes:
     """A shared file's own lines at their own line numbers: the lines of
     xenmig's intact block emptied rather than removed, so that what a
     reader reports ("line 12") is the line in the host's file."""
-    kept = without_block(old).splitlines(keepends=True)
+    removed = without_block(old)
+    kept = removed.splitlines(keepends=True)
     lines = old.splitlines(keepends=True)
     gone = len(lines) - len(kept)
     start = next((i for i, (a, b) in enumerate(zip(lines, kept, strict=False))
                   if a != b), len(kept))
     if gone <= 0 or lines[:start] + lines[start + gone:] != kept:
-        return without_block(old)  # not one run of lines: nothing to keep in place
+        return removed  # not one run of lines: nothing to keep in place
     return b"".join([*lines[:start], *(b"\n" for _ in range(gone)), *lines[start + gone:]])

@@ -32,6 +32,8 @@ from xenmig.errors import UserError
 from xenmig.findings import Finding, Level
 from xenmig.guests.console import console_args, inittab_line
 from xenmig.guests.xlcfg import xl_setting
+from xenmig.hostfiles.xlconf import xl_setting as read_setting
+from xenmig.output.blocks import BEGIN
 from xenmig.output.contributions import (
     XENDOMAINS_AUTO,
     Contribution,
@@ -197,7 +199,8 @@ def xl_lines(domu: DomuSection) -> list[tuple[str, str]]:
 def domus(ctx: Context) -> Iterator[Finding | Contribution | Link]:
     for domu in ctx.spec.domu:
         target = guest_config(domu.name)
-        for why, line in xl_lines(domu):
+        lines = xl_lines(domu)
+        for why, line in lines:
             yield Contribution(target, line, why)
         if domu.autostart:
             yield Link(f"{XENDOMAINS_AUTO}/{domu.name}.cfg", target,
@@ -210,7 +213,8 @@ def domus(ctx: Context) -> Iterator[Finding | Contribution | Link]:
                                "made from the guest's configuration before xenmig, kept as "
                                f"{domu.adopt.path}{ORIGINAL_SUFFIX}")
             yield from _changes(ctx, domu)
-        yield from _overridden(ctx, domu)
+        yield from _overridden(ctx, domu, {key for _, line in lines
+                                           if (key := read_setting(line)[0])})
         if domu.type == "pvh" and not domu.kernel:
             yield Contribution("package.use", PVH_GRUB_USE,
                                "GRUB's xen_pvh platform boots PVH guests")
@@ -237,27 +241,22 @@ def _original(ctx: Context, domu: DomuSection) -> tuple[str, dict[str, object]] 
     return None
 
 
-def _vif_settings(spec: object) -> dict[str, str]:
-    return {k.strip(): v.strip() for item in str(spec).split(",") if "=" in item
-            for k, v in [item.split("=", 1)]}
-
-
 def _changes(ctx: Context, domu: DomuSection) -> Iterator[Finding]:
+    from xenmig.guests.convert import as_list, is_hvm, vif_settings
+
     found = _original(ctx, domu)
     if found is None:
         return
     kind, values = found
     scope = ctx.guest_scope(domu.name)
-    old = values.get("vif", [])
-    old_vifs = [_vif_settings(v) for v in (old if isinstance(old, list) else [old])]
+    old_vifs = [vif_settings(v) for v in as_list(values.get("vif", []))]  # type: ignore[arg-type]
     for index, (vif, mac) in enumerate(zip(domu.vifs, domu.macs, strict=True)):
         was = old_vifs[index] if index < len(old_vifs) else {}
         if was.get("mac", "").lower() != mac:
             yield GuestNicChanged(scope, index + 1, "mac", was.get("mac"), mac)
         if (was.get("model") or None) != vif.model:
             yield GuestNicChanged(scope, index + 1, "model", was.get("model"), vif.model)
-    hvm = values.get("type") == "hvm" or values.get("builder") == "hvm" or \
-        str(values.get("kernel", "")).endswith("hvmloader")
+    hvm = is_hvm(values)
     if (values.get("bios") or None) != domu.xl.get("bios"):
         yield GuestFirmwareChanged(scope, _text(values.get("bios")), domu.xl.get("bios"))
     traditional = values.get("device_model_version") == "qemu-xen-traditional" or \
@@ -272,14 +271,15 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _overridden(ctx: Context, domu: DomuSection) -> Iterator[Finding]:
-    """Keys set again after xenmig's block in the guest's configuration."""
+def _overridden(ctx: Context, domu: DomuSection, ours: set[str]) -> Iterator[Finding]:
+    """Keys set again after xenmig's block (which sets ``ours``) in the
+    guest's configuration."""
     target = guest_config(domu.name)
     data = ctx.host_file(target)
-    if not data or b"# BEGIN xenmig " not in data:
+    if not data or BEGIN.encode() not in data:
         return
     from xenmig.hostfiles.xldomain import read_xl_domain  # only for a file xenmig wrote
-    ours = {line.split("=", 1)[0].strip() for _, line in xl_lines(domu) if "=" in line}
+
     try:
         theirs = read_xl_domain(host_lines(data).decode("utf-8", "replace"), target)
     except UserError:
