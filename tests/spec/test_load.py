@@ -99,11 +99,16 @@ documents = st.dictionaries(
 )
 
 
-def _toml_or_none(data: dict[str, dict[str, Any]]) -> str | None:
+def _written(factory: pytest.TempPathFactory, data: dict[str, dict[str, Any]],
+             name: str) -> Path | None:
+    """``data`` as a spec file in a new directory (None: no TOML form)."""
     try:
-        return toml(data)
+        text = toml(data)
     except TypeError:
         return None
+    path = factory.mktemp(name) / "spec.toml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    return path
 
 
 @FUZZ
@@ -111,11 +116,9 @@ def _toml_or_none(data: dict[str, dict[str, Any]]) -> str | None:
 def test_random_documents_give_a_spec_or_a_user_error(
     tmp_path_factory: pytest.TempPathFactory, data: dict[str, dict[str, Any]]
 ) -> None:
-    text = _toml_or_none(data)
-    if text is None:
+    path = _written(tmp_path_factory, data, "fuzz")
+    if path is None:
         return
-    path = tmp_path_factory.mktemp("fuzz") / "spec.toml"
-    path.write_text(text, encoding="utf-8", errors="surrogatepass")
     try:
         load_spec(path)
     except UserError as error:
@@ -200,12 +203,9 @@ def test_dump_gives_back_every_example_spec(tmp_path: Path) -> None:
 def test_dump_gives_back_every_spec_that_loads(
     tmp_path_factory: pytest.TempPathFactory, data: dict[str, dict[str, Any]]
 ) -> None:
-    text = _toml_or_none(data)
-    if text is None:
+    path = _written(tmp_path_factory, data, "dump")
+    if path is None:
         return
-    directory = tmp_path_factory.mktemp("dump")
-    path = directory / "spec.toml"
-    path.write_text(text, encoding="utf-8", errors="surrogatepass")
     try:
         spec = load_spec(path)
     except UserError:
