@@ -78,8 +78,9 @@ KERNEL_NOTE = (
 
 
 def reinstall_spec(spec: HostSpec) -> HostSpec:
-    """The amd64 host that replaces ``spec``'s host (same name, guests and
-    storage; a current kernel; no in-place upgrade state)."""
+    """The amd64 host that replaces ``spec``'s host (same name, guests,
+    bridges, storage and Xen arguments; a current kernel, GRUB 2; no
+    in-place upgrade state)."""
     host = dataclasses.replace(
         spec.host, arch="amd64", kernel=REINSTALL_KERNEL, from_xen=None
     )
@@ -89,8 +90,12 @@ def reinstall_spec(spec: HostSpec) -> HostSpec:
         cxxflags=_amd64_cflags(spec.portage.cxxflags),
         chost=REINSTALL_CHOST if spec.portage.chost else None,
     )
+    # A fresh install boots with GRUB 2: GRUB legacy (sys-boot/grub:0) is
+    # gone from ::gentoo; the Xen and dom0 arguments go to /etc/default/grub.
+    boot = dataclasses.replace(spec.boot, loader="grub2") \
+        if spec.boot.loader == "grub-legacy" else spec.boot
     path = spec.path.with_name(f"{spec.path.stem}-amd64{spec.path.suffix}")
-    return dataclasses.replace(spec, path=path, host=host, portage=portage)
+    return dataclasses.replace(spec, path=path, host=host, portage=portage, boot=boot)
 
 
 def _names(findings: list[Finding], *classes: type[Finding]) -> tuple[str, ...]:

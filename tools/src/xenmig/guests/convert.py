@@ -355,7 +355,7 @@ def _vif(spec: str, hvm: bool, bridge: str | None) -> str:
 
 
 def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | None,
-                  bridge: str | None = None) -> str:
+                  bridge: str | None = None, *, autostart: bool = True) -> str:
     """The converted guest as a ``[[domu]]`` table of a host spec (every
     value checked as the spec loader checks it): the typed settings xenmig
     reasons about, vifs as ``[[domu.vif]]``, everything else in
@@ -371,7 +371,11 @@ def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | N
                         "libxl's built-in default); add memory = MiB to it and convert again")
     for key in ("memory", "vcpus", "kernel", "ramdisk"):
         if key in values:
-            table[key] = values.pop(key)
+            value = values.pop(key)
+            if key in ("memory", "vcpus") and isinstance(value, str) \
+                    and value.strip().isdigit():  # xl reads '2048' as 2048
+                value = int(value)
+            table[key] = value
     args = []
     for key in ("root", "extra", "cmdline"):
         if key in values:
@@ -383,7 +387,9 @@ def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | N
     if kind != "hvm" and console_args(os_name):
         converted.notes.append(f"the spec's os ({os_name}) puts "
                                f"{' '.join(console_args(os_name))} on the kernel line")
-    if values.get("bootloader") == "pygrub":
+    if str(values.get("bootloader", "")).rsplit("/", 1)[-1] == "pygrub":
+        if values["bootloader"] != "pygrub":
+            converted.notes.append(f"bootloader {values['bootloader']}: xl finds pygrub itself")
         del values["bootloader"]  # a PV guest without kernel boots with pygrub
     if "disk" in values:
         table["disks"] = [str(d) for d in as_list(values.pop("disk"))]
@@ -400,6 +406,8 @@ def as_domu_table(converted: Converted, os_name: str, adopt: tuple[str, str] | N
         table["vif"] = vifs
     if values:
         table["xl"] = values
+    if not autostart:
+        table["autostart"] = False
     if adopt:
         table["adopt"] = {"path": adopt[0], "sha256": adopt[1]}
     parsed = table_values(converted.source, "[[domu]]", "domu", table)
