@@ -306,6 +306,15 @@ def test_pvops_kernels_with_xen_privileged_guest_are_not_xenlinux(tmp_path: Path
     # XenLinux-only symbols, or XEN_PRIVILEGED_GUEST without any pvops one.
     assert parse_config(xenlinux("2.6.18-xen"), Path("x")).xenlinux
     assert parse_config(PVOPS_3X + "CONFIG_XEN_SYSFS=y\n", Path("x")).xenlinux
+    # Options younger than the kernel are not asked for: the ACPI processor
+    # driver came with 3.4, gntalloc with 2.6.39; pciback (3.1) is.
+    old = re.sub(r"^CONFIG_XEN_(ACPI_PROCESSOR|PCIDEV_BACKEND)=.*\n", "",
+                 PVOPS_3X.replace("3.8.0 Kernel", "3.1.0 Kernel"), flags=re.M)
+    assert found(check(parse_config(old, Path("c")))) == [
+        ("Dom0OptionMissing", "CONFIG_XEN_PCIDEV_BACKEND")]
+    older = re.sub(r"^CONFIG_XEN_GRANT_DEV_ALLOC=.*\n", "",
+                   old.replace("3.1.0 Kernel", "2.6.38 Kernel"), flags=re.M)
+    assert found(check(parse_config(older, Path("c")))) == []
     # A clean check says what it checked.
     path = tmp_path / "config-3.8.0"
     path.write_text(PVOPS_3X)

@@ -26,13 +26,18 @@ _DOM0_ESSENTIAL = (
     ("XEN_GNTDEV", Version("2.6.37")),
     ("XEN_PRIVCMD", Version("3.3")),
 )
+# The options a dom0 normally has, with the release that introduced each
+# (an older kernel is not asked for it): xenfs, /sys/hypervisor and the
+# balloon driver predate mainline dom0 support (XEN_DOM0); gntalloc came
+# with 2.6.39, pciback with 3.1, the ACPI processor driver with 3.4.
 _DOM0_RECOMMENDED = (
-    ("XENFS", "xencommons mounts xenfs on /proc/xen"),
-    ("XEN_SYS_HYPERVISOR", "/sys/hypervisor, read by the toolstack and xenstored"),
-    ("XEN_GRANT_DEV_ALLOC", "grant allocation for qemu and vchan users"),
-    ("XEN_BALLOON", "memory ballooning (xl mem-set, autoballoon)"),
-    ("XEN_PCIDEV_BACKEND", "PCI passthrough (pciback)"),
-    ("XEN_ACPI_PROCESSOR", "CPU power management through the hypervisor"),
+    ("XENFS", Version("2.6"), "xencommons mounts xenfs on /proc/xen"),
+    ("XEN_SYS_HYPERVISOR", Version("2.6"), "/sys/hypervisor, read by the toolstack and "
+                                           "xenstored"),
+    ("XEN_GRANT_DEV_ALLOC", Version("2.6.39"), "grant allocation for qemu and vchan users"),
+    ("XEN_BALLOON", Version("2.6"), "memory ballooning (xl mem-set, autoballoon)"),
+    ("XEN_PCIDEV_BACKEND", Version("3.1"), "PCI passthrough (pciback)"),
+    ("XEN_ACPI_PROCESSOR", Version("3.4"), "CPU power management through the hypervisor"),
 )
 # The backends of XenLinux trees (2.6.18-xen and its forward ports).
 _XENLINUX_BACKENDS = ("XEN_BACKEND", "XEN_BLKDEV_BACKEND", "XEN_NETDEV_BACKEND")
@@ -250,8 +255,8 @@ def _dom0(config: KernelConfig, finding: Emit) -> Iterator[TextFinding]:
             return
         missing = [s for s, since in _DOM0_ESSENTIAL
                    if config.version >= since and not config.on(s)]
-        for symbol, why in _DOM0_RECOMMENDED:
-            if not config.on(symbol):
+        for symbol, since, why in _DOM0_RECOMMENDED:
+            if config.version >= since and not config.on(symbol):
                 yield finding(Dom0OptionMissing, symbol, f"{config.state(symbol)}: {why}")
     if missing:
         yield finding(Dom0Unusable, missing[0],
