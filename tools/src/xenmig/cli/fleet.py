@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
         rendered = [h.host for h in result.hosts if h.status == RENDERED]
         blocked = [h.host for h in result.hosts if h.status != RENDERED]
-        written = write_ansible(args.ansible, args.out, rendered, blocked)
+        addresses = {s.name: s.host.address for s in specs if s.host.address}
+        written = write_ansible(args.ansible, args.out, rendered, blocked, addresses)
         print(f"xenmig: {len(written)} files for Ansible in {args.ansible}: "
               f"ansible-playbook -i {args.ansible / 'inventory.yml'} "
               f"{args.ansible / 'playbook.yml'} --check --diff", file=sys.stderr)

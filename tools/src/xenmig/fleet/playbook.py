@@ -3,8 +3,9 @@ deploy each rendered host's tree through Ansible.
 
 DIR gets:
 
-* ``inventory.yml``: the group ``xenmig`` with the rendered hosts (blocked
-  hosts have no tree and are left out, named in a comment);
+* ``inventory.yml``: the group ``xenmig`` with the rendered hosts, each with
+  its ``ansible_host`` when its spec gives ``[host] address`` (blocked hosts
+  have no tree and are left out, named in a comment);
 * ``trees/<host>.json``: the host's rendered tree as a bundle (its blocks by
   target and its links), read back and checked from ``OUT/<host>``;
 * ``library/xenmig_tree.py``: the module that merges a bundle into the host's
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from xenmig.fleet.deploy import read_tree
@@ -51,15 +52,23 @@ PLAYBOOK = """\
 """
 
 
+def host_vars(host: str, addresses: Mapping[str, str]) -> str:
+    """A host's variables in an inventory: its ansible_host when known."""
+    address = addresses.get(host)
+    return f"{{ansible_host: {json.dumps(address)}}}" if address else "{}"
+
+
 def bundle(host: str, tree: Path) -> dict[str, object]:
     blocks, links = read_tree(tree)
     return {"host": host, "blocks": blocks, "links": [[k.path, k.target] for k in links]}
 
 
 def write_ansible(directory: Path, out: Path, rendered: Sequence[str],
-                  blocked: Sequence[str]) -> list[Path]:
+                  blocked: Sequence[str], addresses: Mapping[str, str] | None = None
+                  ) -> list[Path]:
     """Write the inventory, bundles, module and playbook for the hosts
-    rendered into ``out``; returns the files written."""
+    rendered into ``out`` (``addresses``: a host's ``[host] address``, its
+    ansible_host); returns the files written."""
     (directory / "trees").mkdir(parents=True, exist_ok=True)
     (directory / "library").mkdir(exist_ok=True)
     written = []
@@ -78,7 +87,7 @@ def write_ansible(directory: Path, out: Path, rendered: Sequence[str],
     if blocked:
         lines.append(f"# Not rendered (error findings, see xenmig plan): {', '.join(blocked)}.")
     lines += ["xenmig:", "  hosts:" + ("" if rendered else " {}")]
-    lines += [f"    {host}: {{}}" for host in rendered]
+    lines += [f"    {host}: {host_vars(host, addresses or {})}" for host in rendered]
     inventory = directory / "inventory.yml"
     inventory.write_text("\n".join(lines) + "\n", encoding="utf-8")
     playbook = directory / "playbook.yml"

@@ -50,6 +50,7 @@ class HostSection:
     kernel: Version
     from_xen: Version | None
     storage: tuple[str, ...]
+    address: str | None = None
 
 
 @dataclass(frozen=True)

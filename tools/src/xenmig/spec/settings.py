@@ -102,6 +102,14 @@ def _integer(value: Any, low: int, high: int, what: str) -> int:
     return value
 
 
+# A DNS name, an IPv4 or an IPv6 address (how ssh reaches a host).
+_HOST_ADDRESS_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9][A-Za-z0-9.:-]*$")
+
+
+def parse_host_address(value: Any) -> str:
+    return _matching(value, _HOST_ADDRESS_RE, "a DNS name or an IP address")
+
+
 def parse_name(value: Any) -> str:
     return _matching(value, _NAME_RE, "must match [a-z0-9][a-z0-9-]{0,62} (it names files)")
 
@@ -416,6 +424,10 @@ SETTINGS: tuple[Setting, ...] = (
             "The Xen version being replaced (enables the in-place upgrade decisions).", '"4.17.3"'),
     Setting("host", "storage", parse_modules, (),
             "Kernel drivers of the storage controllers.", '["megaraid_sas"]'),
+    Setting("host", "address", parse_host_address, None,
+            "How Ansible and ssh reach the host, a DNS name or an IP address: the inventories "
+            "of fleet --ansible give it as ansible_host (xenmig gather writes it from "
+            "HOST=ADDRESS).", '"xen01.example.org"'),
     Setting("portage", "cflags", parse_cflags, None,
             "CFLAGS of the host (default: read from its make.conf when applying).",
             '"-O2 -pipe -fstack-protector-all"'),
