@@ -1,4 +1,4 @@
-"""``xenmig discover ROOT [--out FILE] [--name NAME] [--json]``: the host
+"""``xenmig discover ROOT [--out FILE] [--name NAME] [--address ADDRESS] [--json]``: the host
 spec of the host under ROOT (a live /, a mounted disk, a gathered tree),
 every value commented with the file and line it comes from.
 
@@ -29,6 +29,8 @@ def add_parser(sub: Any) -> None:
                    help="the host's root: /, a mounted disk, or a tree xenmig gather collected")
     p.add_argument("--out", type=Path, metavar="FILE", help="write the spec here (not stdout)")
     p.add_argument("--name", help="the host's name (default: its /etc/hostname)")
+    p.add_argument("--address", metavar="ADDRESS",
+                   help="how ssh reaches the host ([host] address; gather passes its inventory's)")
     p.add_argument("--force", action="store_true",
                    help="replace an existing --out file with other content")
     p.add_argument("--json", action="store_true",
@@ -56,6 +58,15 @@ def run(args: argparse.Namespace) -> int:
     if args.json and not args.out:
         raise UserError("--json prints the findings on stdout: give --out for the spec")
     found = discover(args.root, args.name)
+    if args.address:
+        from xenmig.discover.model import Found
+        from xenmig.spec.settings import parse_host_address
+
+        try:
+            address = parse_host_address(args.address)
+        except ValueError as error:
+            raise UserError(f"--address {args.address}: {error}") from None
+        found.set("host", "address", Found(address, None, "given with --address"))
     text = write_spec(found)
     problem = loads(text, args.out.name if args.out else "discovered.toml")
     if args.out:
