@@ -29,6 +29,7 @@ PYGRUB = {".b_info.bootloader"}  # /usr/bin/pygrub -> pygrub: xl finds its own p
 CONSOLE = {".b_info.cmdline"}  # os = "modern": console=hvc0 on the kernel line (last)
 BRIDGE0 = {".nics[0].bridge"}  # a vif without bridge=: the spec names xl's default, xenbr0
 IP0 = {".nics[0].ip"}  # 'ip=198.51.100.31 ,mac=...': the blank before the comma dropped
+MAC0 = {".nics[0].mac"}  # a vif without a MAC: derived from the name, not random at each start
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "xen01-gentoo-2010": {
         "clearos": VCPUS | PYGRUB,
@@ -146,6 +147,13 @@ REAL: dict[str, dict[str, str | None]] = {
     "lsartory__NanoPi_R6S": {"kernel": "6.12", "arch": None},  # arm64: refused
     "xen-examples": {"kernel": "6.12", "arch": "amd64"},
 }
+# The guests each tree's spec carries: Xen's examples but xmexample2/3
+# (their xm_vars need values), the nbd one (no xl form), xmexample1, whose
+# guest name the PV-GRUB example has too, and the two that write a disk
+# another example writes (xmexample.hvm's and xlexample.pvlinux's: xl has
+# no shared writable disk); those are in the spec commented out, with TODOs.
+GUESTS = {"xen-examples": {"ExampleDomain", "xmexample.hvm", "example.hvm",
+                           "example.pvhlinux"}}
 
 
 def _settle(spec: Path, answers: dict[str, str | None], tmp: Path) -> bool:
@@ -190,10 +198,11 @@ def test_real_world_trees_round_trip(tree: str, tmp_path: Path) -> None:
     settled.mkdir()
     shutil.copy(spec, settled / "rw1.toml")
     trip = render_spec(settled / "rw1.toml", tmp_path)
+    assert {d.name for d in trip.target.domu} == GUESTS.get(tree, set())
     for guest in trip.target.domu:
         original = tmp_path / f"{guest.name}.original.cfg"
         original.write_text(_original(root, guest, "xenbr0"))
         changes = _changes(original, trip.rendered / f"etc/xen/{guest.name}.cfg")
-        assert set(changes) <= VCPUS | PYGRUB | CONSOLE | BRIDGE0, (guest.name, changes)
+        assert set(changes) <= VCPUS | PYGRUB | CONSOLE | BRIDGE0 | MAC0, (guest.name, changes)
     assert _bridges(trip.rendered) == _bridges(root)
 

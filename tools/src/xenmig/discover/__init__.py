@@ -40,6 +40,7 @@ def discover(root: Path, name: str | None = None, label: str | None = None) -> D
                         "or a tree xenmig gather collected)")
     found = Discovery(root, label or str(root))
     files = HostFiles(HostRoot.of(root), found)
+    _gathered_skips(files, found)
     host.read_portage(files, found)
     line = host.read_grub(files, found)
     host.read_hostname(files, found, name, Path(root).resolve().name or "host")
@@ -81,6 +82,17 @@ def discover(root: Path, name: str | None = None, label: str | None = None) -> D
         found.comment("domu", f"vifs without bridge= are on {bridge}, the host's only bridge "
                               "(xend's vif-bridge took the first bridge)")
     return found
+
+
+def _gathered_skips(files: HostFiles, found: Discovery) -> None:
+    """The files xenmig gather could not read on the host (a tree it
+    collected lists them in .xenmig/skipped: "path: why")."""
+    from xenmig.discover.sources import captured
+
+    rel = captured("skipped")
+    for line in (files.text(rel) or "").splitlines() if files.exists(rel) else ():
+        path, _, why = line.partition(": ")
+        found.not_read(path, f"on the host: {why}")
 
 
 def write_spec(found: Discovery) -> str:

@@ -24,12 +24,14 @@ from xenmig.guests.convert import (
     read_source,
     vif_settings,
 )
+from xenmig.guests.xldisk import parse_disk
+from xenmig.hostfiles.xm import XmConfig
 
 # Files in /etc/xen that are not guests (xend's and xl's own, examples,
 # backups, xenmig's kept originals).
 _NOT_GUESTS = re.compile(
     r"^(xend-config.*\.sxp|xend-pci-.*|xl\.conf|xm-config\.xml|cpupool|README.*|"
-    r"(xm|xl)example.*|.*\.(sxp|xml|sh|py|pyc|pem|key|bak|old|orig|rej|dpkg-[a-z]+|"
+    r"(xm|xl)example.*|.*\.(conf|sxp|xml|sh|py|pyc|pem|key|bak|old|orig|rej|dpkg-[a-z]+|"
     r"pre-xenmig|rpmnew|rpmsave)|.*~|\..*|#.*)$")
 _OLD_XENLINUX = re.compile(r"2\.6\.(1[0-9]|2[0-9]|3[0-9])\S*xen", re.I)
 
@@ -97,8 +99,11 @@ def read_guests(files: HostFiles, found: Discovery, default_bridge: str | None,
                 renames: dict[str, str]) -> None:
     auto, auto_source = _auto_dir(files)
     started = _autostarted(files, auto)
+    # A *.cfg file is the administrator's, whatever its name (a copy of
+    # xmexample1 made into a guest); Xen's installed examples have none.
     candidates = [f"etc/xen/{n}" for n in files.names("etc/xen")
-                  if not _NOT_GUESTS.match(n) and files.root.kind(f"etc/xen/{n}") == "file"]
+                  if ((n.endswith(".cfg") and not n.startswith(".")) or not _NOT_GUESTS.match(n))
+                  and files.root.kind(f"etc/xen/{n}") == "file"]
     candidates += [t for t in started if t not in candidates and files.root.kind(t) == "file"]
     names: dict[str, str] = {}
     bridges = {b.name for b in found.bridges}
@@ -130,7 +135,18 @@ def _keep(found: Discovery, guest: FoundGuest, names: dict[str, str], bridges: s
         found.todo("domu", None, f"{guest.source}: guest {guest.name} is also "
                    f"{names[guest.name]}; only that one is in the spec (delete the other)",
                    guest.source)
+        found.parked.append(guest)
         return
+    for other in found.guests:
+        shared = {t for t, w in guest.disks for u, v in other.disks if t == u and (w or v)}
+        if shared:
+            found.todo("domu", None, f"{guest.source}: guest {guest.name}'s disk "
+                       f"{sorted(shared)[0]} is also guest {other.name}'s, and one of them "
+                       "writes it: xl has no shared writable disk (xm's w!); the guest is left "
+                       "out of the spec (its table is below, commented out) until each has "
+                       "its own disk", guest.source)
+            found.parked.append(guest)
+            return
     missing = [b for b in guest.bridges if b not in bridges]
     if missing:
         found.todo("domu", None, f"{guest.source}: guest {guest.name}'s vifs are on "
@@ -152,7 +168,8 @@ def _guest(files: HostFiles, found: Discovery, rel: str, wanted: bool,
     except UserError as error:
         if wanted:
             found.findings.append(GuestNotConverted(Scope.for_file(found.label), str(error), rel))
-            found.comment("domu", f"TODO: {rel}: not carried ({error})")
+            found.comment("domu", f"TODO: {rel}: not carried ({error}); once fixed, "
+                                  "xenmig domu convert --format toml gives its table")
         else:
             found.findings.append(XenFileSkipped(
                 Scope.for_file(found.label), f"not read as a guest configuration: {error}", rel))
@@ -174,12 +191,10 @@ def _guest(files: HostFiles, found: Discovery, rel: str, wanted: bool,
                   autostart, notes)
 
 
-def _table(found: Discovery, rel: str, source: str, kind: str, config: object, os_name: str,
+def _table(found: Discovery, rel: str, source: str, kind: str, config: XmConfig, os_name: str,
            adopt: tuple[str, str] | None, default_bridge: str | None,
            renames: dict[str, str], autostart: bool, notes: list[str]) -> FoundGuest | None:
-    from xenmig.hostfiles.xm import XmConfig
-
-    assert isinstance(config, XmConfig)
+    lines = dict(config.lines)
     try:
         converted = convert_xl(config) if kind == "xl" else \
             convert(config, os_name, default_bridge, sxp=True)
@@ -188,7 +203,8 @@ def _table(found: Discovery, rel: str, source: str, kind: str, config: object, o
                               autostart=autostart)
     except UserError as error:
         found.findings.append(GuestNotConverted(Scope.for_file(found.label), str(error), rel))
-        found.comment("domu", f"TODO: {rel}: not carried ({error})")
+        found.comment("domu", f"TODO: {rel}: not carried ({error}); once fixed, "
+                                  "xenmig domu convert --format toml gives its table")
         return None
     name = str(converted.values.get("name"))
     kind_out = str(converted.values.get("type", "hvm" if converted.values.get("builder") ==
@@ -196,8 +212,43 @@ def _table(found: Discovery, rel: str, source: str, kind: str, config: object, o
     vifs = [vif_settings(v) for v in as_list(converted.values.get("vif", []))]
     bridges = tuple(dict.fromkeys(v.get("bridge") or default_bridge or "" for v in vifs))
     head = [f"# from {source}"] + [f"# {n}" for n in notes]
-    return FoundGuest(name, "\n".join(head) + "\n" + table, source, kind_out,
-                      tuple(b for b in bridges if b))
+    disks = []
+    for spec in as_list(converted.values.get("disk", [])):
+        disk = parse_disk(str(spec))
+        if disk.target:
+            disks.append((disk.target, disk.access == "rw"))
+    return FoundGuest(name, "\n".join(head) + "\n" + _sourced(table, rel, lines), source,
+                      kind_out, tuple(b for b in bridges if b), tuple(disks))
+
+
+# The keys of a guest's [[domu]] table and the settings of its old file
+# they come from (a [domu.xl] key comes from the setting of its name).
+_FROM = {"name": ("name",), "memory": ("memory",), "vcpus": ("vcpus",),
+         "kernel": ("kernel",), "ramdisk": ("ramdisk", "initrd"),
+         "args": ("root", "extra", "cmdline"), "disks": ("disk",), "type": ("type", "builder")}
+
+
+def _sourced(table: str, rel: str, lines: Mapping[str, int]) -> str:
+    """``table`` with each setting's source line: ``memory = 256  #
+    etc/xen/web.cfg:3`` (the vif tables name the vif line)."""
+    out = []
+    section = ""
+    for line in table.splitlines():
+        if line.startswith("["):
+            section = line
+        key = line.split(" = ", 1)[0] if " = " in line and not line.startswith("#") else None
+        if key is None or key == "adopt":
+            out.append(line)
+            continue
+        if section == "[domu.xl]":
+            names: tuple[str, ...] = (key.strip('"'),)
+        elif section == "[[domu.vif]]":
+            names = ("vif",)
+        else:
+            names = _FROM.get(key, ())
+        found = sorted(lines[n] for n in names if lines.get(n))
+        out.append(f"{line}  # {rel}:{','.join(map(str, found))}" if found else line)
+    return "\n".join(out) + "\n"
 
 
 def _follow_renames(converted: Converted, renames: dict[str, str],
@@ -234,7 +285,8 @@ def _managed(files: HostFiles, found: Discovery, default_bridge: str | None,
             start = autostarted(text, rel)
         except UserError as error:
             found.findings.append(GuestNotConverted(Scope.for_file(found.label), str(error), rel))
-            found.comment("domu", f"TODO: {rel}: not carried ({error})")
+            found.comment("domu", f"TODO: {rel}: not carried ({error}); once fixed, "
+                                  "xenmig domu convert --format toml gives its table")
             continue
         name = str(config.values.get("name", uuid))
         if name in names:

@@ -378,8 +378,8 @@ def read_storage(files: HostFiles, found: Discovery, config: dict[str, str]) -> 
             symbol, _ = driver.symbol(kernel)
             if config.get(f"CONFIG_{symbol}") == "y":
                 drivers.setdefault(module, config[""])
-        note = "built into the kernel configuration (no lspci -k or /proc/modules was read): " \
-               "keep the host's own controllers"
+        note = "built into the kernel configuration (neither a gathered lspci -k nor " \
+               "/proc/modules named one): keep the host's own controllers"
     if drivers:
         found.set("host", "storage", Found(sorted(drivers), ", ".join(dict.fromkeys(
             drivers.values())), note))
