@@ -15,7 +15,8 @@ One boot (module fixture) of Debian's Xen 4.17 with:
 
 The tests assert on the serial log.  Not exercised: GRUB itself (QEMU
 loads Xen and dom0 as multiboot modules), netifrc and OpenRC (the test
-reads the net file and creates the bridges itself), vif hotplug (the lab
+reads the net file and creates the bridges itself; a DHCP bridge gets its
+lease from QEMU's user network through busybox's udhcpc), vif hotplug (the lab
 guest has no vif), disks, PVH and HVM guests beyond xl's dry run, and the
 Gentoo packages (Debian's Xen 4.17 stands in for 4.19/4.20).
 """
@@ -84,6 +85,8 @@ mount -t xenfs xenfs /proc/xen
 xenstored --pid-file /var/run/xenstored.pid
 timeout 60 xen-init-dom0 >/dev/null 2>&1; echo "LAB: xen-init-dom0 rc=$?"
 xenconsoled --log=guest --log-dir=/var/log/xen
+ip link set eth0 name eth1 || echo "LAB: no NIC"
+chmod 755 /etc/lab/udhcpc.sh
 . /etc/lab/bridges.sh
 bridges() {
   echo "LAB-BRIDGES-BEGIN $1"
@@ -122,6 +125,10 @@ echo "SMOKE: eth0 $(cat /sys/class/net/eth0/address)"
 ip link set lo up; ip link set eth0 up; ip addr add @GUEST_ADDRESS@ dev eth0
 ping -c 2 -W 5 @DOM0_ADDRESS@ >/dev/null 2>&1 && echo "SMOKE: ping @DOM0_ADDRESS@ ok"
 poweroff -f
+"""
+# What udhcpc runs with the lease: the address on the bridge.
+UDHCPC_SCRIPT = """#!/bin/sh
+case "$1" in bound|renew) ip addr add "$ip/${mask:-24}" dev "$interface" ;; esac
 """
 # The lab guest's own address on xenbr0 (dom0 has 192.0.2.50/24 there).
 GUEST_ADDRESS = "192.0.2.51/24"
@@ -165,10 +172,14 @@ def bridge_commands(net: Path) -> str:
             if f"bridge_{attribute}_{bridge}" in values:
                 out.append(f"echo {values[f'bridge_{attribute}_{bridge}']} > "
                            f"/sys/class/net/{bridge}/bridge/{attribute}")
-        out += [f"brctl addif {bridge} {member}" for member in value.split()]
+        for member in value.split():  # netifrc brings the ports up with the bridge
+            out += [f"brctl addif {bridge} {member}", f"ip link set {member} up"]
         out.append(f"ip link set {bridge} up")
         config = values.get(f"config_{bridge}", "null")
-        if config != "null":
+        if config == "dhcp":  # netifrc's dhcp module; busybox's udhcpc here
+            out.append(f"udhcpc -i {bridge} -n -q -t 10 -T 3 -s /etc/lab/udhcpc.sh || "
+                       f"echo 'LAB: udhcpc {bridge} failed'")
+        elif config != "null":
             out += [f"ip addr add {shlex.quote(a)} dev {bridge}" for a in config.split()]
     return "\n".join(out) + "\n"
 
@@ -217,6 +228,7 @@ def xen_lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         "/boot/domu/vmlinuz": kernel,
         "/boot/domu/initrd": domu_initrd,
         "/etc/lab/bridges.sh": bridge_commands(host / "etc/conf.d/net").encode(),
+        "/etc/lab/udhcpc.sh": UDHCPC_SCRIPT.encode(),
     }
     guests: dict[str, HostSpec] = {}
     for spec_file in specs:
@@ -275,6 +287,9 @@ def test_bridges_of_the_generated_net_file(xen_lab: Lab) -> None:
     addresses = "\n".join(section(xen_lab.log, "LAB-ADDR-BEGIN", "LAB-ADDR-END"))
     assert re.search(r"xenbr0\s+inet 192\.0\.2\.50/24", addresses), addresses
     assert not re.search(r"extbr0\s+inet ", addresses)  # dom0 stays off the external VLAN
+    # the DHCP bridge (config_labbr1="dhcp") got its lease from QEMU's network
+    assert "labbr1 ports=eth1 stp=0 delay=0" in bridges, bridges
+    assert re.search(r"labbr1\s+inet 10\.0\.2\.15/24", addresses), addresses
 
 
 def _dry_runs(log: str) -> dict[str, tuple[int, list[str], str]]:

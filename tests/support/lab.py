@@ -43,7 +43,7 @@ LIB_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu")
 APPLETS = ("sh", "mount", "depmod", "mkdir", "cat", "echo", "ls", "sleep", "grep", "sed", "ip",
            "brctl", "modprobe", "insmod", "poweroff", "ps", "timeout", "uname", "tail",
            "head", "wc", "tr", "cut", "dmesg", "ping", "awk", "dirname", "basename", "expr",
-           "logger", "which", "stat", "rm", "readlink")
+           "logger", "which", "stat", "rm", "readlink", "udhcpc", "chmod")
 # What the hotplug scripts (vif-bridge and the files it sources) run besides
 # busybox: bash, flock (util-linux) and the xenstore tools (one binary that
 # acts by its name).
@@ -284,7 +284,9 @@ def boot(xen: Path, xen_args: str, kernel: Path, kernel_args: str, initrd: Path,
     command = [
         QEMU, "-accel", "tcg,thread=multi", "-cpu", "max,-smap", "-m", "2048", "-smp", "2",
         "-nographic", "-no-reboot", "-serial", "mon:stdio", "-display", "none",
-        "-net", "none", "-kernel", str(xen), "-append", xen_args,
+        # one NIC on QEMU's user network, whose DHCP server answers the
+        # lab's DHCP bridge
+        "-nic", "user,model=e1000", "-kernel", str(xen), "-append", xen_args,
         "-initrd", f"{kernel} {kernel_args},{initrd}",
     ]
     with log.open("wb") as out:
