@@ -131,6 +131,7 @@ def test_the_playbook_gathers_and_discovers_each_reachable_host(tmp_path: Path) 
     _host_copy("xen01-gentoo-2010", roots / "xen01")
     _host_copy("vh4-debian-xen41", roots / "vh4")
     (roots / "empty").mkdir(parents=True)  # a host with none of the files
+    os.mkfifo(roots / "vh4/etc/xen/stuck.cfg")  # a FIFO would block a reader
     ansible = tmp_path / "ansible"
     fleet = tmp_path / "fleet"
     fleet.mkdir()
@@ -164,6 +165,7 @@ def test_the_playbook_gathers_and_discovers_each_reachable_host(tmp_path: Path) 
     assert (gathered / "vh4/etc/network/interfaces").is_file()
     assert (fleet / "vh4.toml").read_text() == "# the admin's own spec of vh4\n"
     assert "vh4.toml: exists (with other content)" in run.stdout
+    assert "not read: etc/xen/stuck.cfg: not a regular file" in run.stdout
     # empty: nothing to read; its spec says what to settle
     assert (fleet / "empty.toml").is_file() and "TODO" in (fleet / "empty.toml").read_text()
     assert not (fleet / "gone.toml").exists()

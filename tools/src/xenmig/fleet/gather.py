@@ -177,6 +177,10 @@ def playbook(gathered: Path, fleet: Path, command: Sequence[str]) -> str:
       register: xenmig_unpacked
       changed_when: true
 
+    - name: What was read (and what could not be)
+      ansible.builtin.debug:
+        msg: "{{{{ xenmig_unpacked.stdout_lines }}}}"
+
     - name: Discover the host's spec
       ansible.builtin.command:
         argv: "{{{{ xenmig + ['discover', xenmig_gathered ~ '/' ~ inventory_hostname, '--name',
@@ -189,8 +193,7 @@ def playbook(gathered: Path, fleet: Path, command: Sequence[str]) -> str:
 
     - name: What discover found (TODOs to settle before xenmig check)
       ansible.builtin.debug:
-        msg: "{{{{ (xenmig_unpacked.stdout_lines + xenmig_discovered.stdout_lines
-                   + xenmig_discovered.stderr_lines) }}}}"
+        msg: "{{{{ xenmig_discovered.stdout_lines + xenmig_discovered.stderr_lines }}}}"
 """
 
 
