@@ -291,3 +291,17 @@ def test_out_never_replaces_other_content(tmp_path: Path) -> None:
     assert xenmig(tmp_path / "cache", "discover", HOSTS / "xen01-gentoo-2010", "--out", spec,
                   "--force").returncode == 0
     assert spec.read_text().startswith("# Host spec discovered by xenmig discover")
+
+
+def test_without_out_stdout_is_the_spec_alone(tmp_path: Path) -> None:
+    import tomllib
+
+    proc = xenmig(tmp_path / "cache", "discover", HOSTS / "vh4-debian-xen41",
+                  merge_stderr=False)
+    assert proc.returncode == 0
+    assert tomllib.loads(proc.stdout)["host"]["name"] == "vh4"
+    assert "[HostFileNotRead]" not in proc.stdout and "etc/default/grub" not in proc.stderr
+    root = tree(tmp_path / "arm", {"etc/portage/make.conf": 'CHOST="aarch64-unknown-linux-gnu"\n'})
+    arm = xenmig(tmp_path / "cache", "discover", root, "--name", "a1", merge_stderr=False)
+    assert arm.returncode == 1 and "[DiscoverTodo]" in arm.stderr
+    assert tomllib.loads(arm.stdout)["host"]["arch"] == "TODO: aarch64"

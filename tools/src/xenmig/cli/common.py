@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from xenmig.errors import UserError
 from xenmig.findings import Finding, Level
@@ -47,10 +47,11 @@ def load_specs(paths: Iterable[Path]) -> list[HostSpec]:
     return specs
 
 
-def print_findings(findings: Iterable[Finding], *, minimum: Level = Level.INFO) -> None:
+def print_findings(findings: Iterable[Finding], *, minimum: Level = Level.INFO,
+                   file: TextIO | None = None) -> None:
     for finding in findings:
         if finding.level >= minimum:
-            print(finding)
+            print(finding, file=file)
 
 
 def print_json(data: Any, *, compact: bool = False) -> None:

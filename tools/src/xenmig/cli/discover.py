@@ -2,9 +2,9 @@
 spec of the host under ROOT (a live /, a mounted disk, a gathered tree),
 every value commented with the file and line it comes from.
 
-Without ``--out`` the spec goes to stdout.  ``--out`` never replaces a
-file with other content (``--force`` does, keeping nothing).  The
-findings go to stderr.  Exit status 0; 1 with error findings or while the
+Without ``--out`` the spec goes to stdout and the findings to stderr.
+``--out`` never replaces a file with other content (``--force`` does,
+keeping nothing).  Exit status 0; 1 with error findings or while the
 spec does not load yet (a TODO without a safe default: the message names
 it); 2 for bad arguments.
 """
@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     if args.json:
         print_json([f.as_json() for f in found.findings])
-    else:
-        print_findings(found.findings)
+    else:  # on stderr when the spec is on stdout
+        print_findings(found.findings, file=None if args.out else sys.stderr)
     if problem:
         print(f"xenmig: the spec does not load until its TODOs are settled: {problem}",
               file=sys.stderr)
