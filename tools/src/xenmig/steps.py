@@ -218,10 +218,14 @@ def reinstall_steps(old: Assessment, new: Assessment) -> list[Step]:
             "Convert the guests: xm configuration to xl, 32-bit PV guests need PAE kernels",
             findings=_names(new.findings, use.FlagReplaced),
         ),
-        Step("Move the guests' disks to the new host (LVM volumes or images), and the bridges"),
         Step(
-            "Cut over guest by guest: shut down on the old host, final sync, xl create on "
-            "the new host; keep the old host until every guest runs",
+            "Cut over guest by guest: pre-copy its disks while it runs, shut it down on the "
+            "old host, final sync, xl create on the new host, verify; keep the old host "
+            "until every guest runs",
+            tuple(f"xenmig move {d.name} --from {old.spec.path} --to {new_spec.path} --run"
+                  for d in old.spec.domu),
+            note="without --run, xenmig move prints the steps and their undo; run it again "
+                 "to resume, --rollback --run starts the guest on the old host again",
         ),
     ]
 

@@ -11,7 +11,7 @@ from xenmig import __version__
 from xenmig.errors import XenmigError, cut
 
 # One module per subcommand, in the order of --help.
-SUBCOMMANDS = ("discover", "gather", "check", "plan", "render", "apply", "fleet", "kernel",
+SUBCOMMANDS = ("discover", "gather", "check", "plan", "render", "apply", "fleet", "move", "kernel",
                "domu", "resolve", "reference", "snapshot", "dist", "regen")
 
 
