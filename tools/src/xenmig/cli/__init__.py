@@ -11,8 +11,8 @@ from xenmig import __version__
 from xenmig.errors import XenmigError, cut
 
 # One module per subcommand, in the order of --help.
-SUBCOMMANDS = ("discover", "gather", "check", "plan", "render", "apply", "fleet", "move", "kernel",
-               "domu", "resolve", "reference", "snapshot", "dist", "regen")
+SUBCOMMANDS = ("discover", "gather", "check", "plan", "render", "apply", "fleet", "move",
+               "cluster", "kernel", "domu", "resolve", "reference", "snapshot", "dist", "regen")
 
 
 def parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:

@@ -1,0 +1,105 @@
+"""What ``xenmig cluster check`` reports about a cluster file and the
+member specs it names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xenmig.cluster.model import Cluster
+from xenmig.cluster.render import volumes
+from xenmig.findings import Finding, Level, Scope, TextFinding
+from xenmig.guests.xldisk import parse_disk
+from xenmig.spec import HostSpec
+
+
+class ClusterWithoutFencing(TextFinding):
+    """The cluster runs without fencing (``[cluster] no_fencing`` says why):
+    when a member stops answering, Pacemaker cannot know that it is down
+    and its guests stopped, so it does not take them over (or, with quorum
+    rules relaxed, starts them a second time, both copies writing the same
+    DRBD disks).  ClusterLabs: "fencing is required"; a two-node cluster
+    without it has no safe failover at all."""
+
+    level = Level.WARNING
+
+
+class TwoNodeQuorum(TextFinding):
+    """A two-member cluster: corosync's votequorum runs with ``two_node:
+    1`` (which implies ``wait_for_all``: after a cold start both members must
+    be seen once before the cluster runs anything), and when the link
+    between them breaks both still have quorum and race to fence each
+    other; the first member's fence device gets ``pcmk_delay_max`` so that
+    one wins (votequorum(5), the Pacemaker documentation on two-node
+    clusters).  A third member, or a quorum device, removes the race."""
+
+    level = Level.INFO
+
+
+class DrbdClash(TextFinding):
+    """Two guests of the cluster use the same DRBD minor (``/dev/drbdN``;
+    each guest takes one minor per disk from its ``drbd_minor`` up) or the
+    same DRBD port on a member they share: drbdadm refuses the second
+    resource."""
+
+    level = Level.ERROR
+
+
+class ClusterGuestAutostart(TextFinding):
+    """A guest the cluster runs is also started at boot by xendomains (its
+    ``[[domu]]`` has ``autostart`` true): it would run a second time, beside
+    the copy Pacemaker starts, on the same disks.  Set ``autostart = false``
+    for it."""
+
+    level = Level.ERROR
+
+
+class ClusterDiskNotBlock(TextFinding):
+    """A writable disk of a cluster guest is not a block device (an image
+    file, a network disk): DRBD replicates block devices.  Move the guest's
+    disk to a logical volume first (xenmig move copies image files to
+    one)."""
+
+    level = Level.ERROR
+
+
+FINDINGS = (ClusterWithoutFencing, TwoNodeQuorum, DrbdClash, ClusterGuestAutostart,
+            ClusterDiskNotBlock)
+
+
+def check_cluster(cluster: Cluster, specs: dict[str, HostSpec]) -> Iterator[Finding]:
+    scope = Scope.for_cluster(cluster.name, cluster.members)
+    where = str(cluster.path)
+    if cluster.no_fencing is not None:
+        yield ClusterWithoutFencing(scope, f"no fencing: {cluster.no_fencing}", where,
+                                    "[cluster] no_fencing")
+    if len(cluster.members) == 2:
+        yield TwoNodeQuorum(scope, f"two members ({' and '.join(cluster.members)}): "
+                            f"two_node quorum, fence delay on {cluster.members[0]}'s device",
+                            where, "[cluster] members")
+    minors: dict[int, str] = {}
+    ports: dict[tuple[str, int], str] = {}
+    for guest in cluster.guests:
+        domu = next(d for d in specs[guest.home].domu if d.name == guest.name)
+        gscope = Scope.for_guest(guest.home, guest.name)
+        if domu.autostart:
+            yield ClusterGuestAutostart(gscope, f"{guest.name} is linked in /etc/xen/auto of "
+                                        f"{guest.home} and run by Pacemaker",
+                                        str(specs[guest.home].path), "[[domu]] autostart")
+        for spec in domu.disks:
+            disk = parse_disk(spec)
+            if disk.access == "rw" and disk.devtype != "cdrom" and \
+                    not disk.target.startswith("/dev/"):
+                yield ClusterDiskNotBlock(gscope, f"{spec}: not a block device in /dev",
+                                          str(specs[guest.home].path), "[[domu]] disks")
+        for volume in volumes(guest, domu):
+            minor = guest.drbd_minor + volume.number
+            if minor in minors:
+                yield DrbdClash(scope, f"/dev/drbd{minor}: {guest.name} and {minors[minor]}",
+                                where, f"[[guest]] {guest.name} drbd_minor")
+            minors.setdefault(minor, guest.name)
+        for host in (guest.home, guest.peer):
+            key = (host, guest.drbd_port)
+            if key in ports:
+                yield DrbdClash(scope, f"port {guest.drbd_port} on {host}: {guest.name} and "
+                                f"{ports[key]}", where, f"[[guest]] {guest.name} drbd_port")
+            ports.setdefault(key, guest.name)
