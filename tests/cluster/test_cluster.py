@@ -237,8 +237,8 @@ def test_findings_of_a_cluster(tmp_path: Path) -> None:
                                        'pair on one desk, nothing of value on it"')
     text = re.sub(r"fencing = \{[^}]*\}\n", "", text)
     text += ('\n[[guest]]\nname = "router"\npeer = "xen11"\ndrbd_minor = 11\n'
-             'drbd_port = 7790\n\n[[guest]]\nname = "build"\npeer = "xen11"\n'
-             'drbd_minor = 20\ndrbd_port = 7791\n')
+             'drbd_port = 7790\nlive_migrate = true\n\n[[guest]]\nname = "build"\n'
+             'peer = "xen11"\ndrbd_minor = 20\ndrbd_port = 7791\n')
     path = _cluster(tmp_path, text)
     proc = xenmig(tmp_path / "cache", "cluster", "check", path, "--json", merge_stderr=False)
     assert proc.returncode == 1
@@ -250,6 +250,11 @@ def test_findings_of_a_cluster(tmp_path: Path) -> None:
         ("DrbdClash", "xenha"),  # /dev/drbd11: gateway's second disk and router's
         ("ClusterGuestAutostart", "router"), ("ClusterGuestAutostart", "build"),
         ("ClusterDiskNotBlock", "build"),  # an image file under /var/lib/xen/images
+        ("GuestNotMovable", "router"),  # xen11 has no extbr0
+        ("LiveMigration", "gateway"),
     }, found
+    gateway = next(f for f in json.loads(proc.stdout) if f["name"] == "LiveMigration")
+    assert gateway["message"] == "xl migrate gateway xen10 (PV: the hypervisor needs shadow " \
+                                 "paging for its log-dirty mode)"
     render = xenmig(tmp_path / "cache", "cluster", "render", path, "--out", tmp_path / "out")
     assert render.returncode == 1 and not (tmp_path / "out").exists()

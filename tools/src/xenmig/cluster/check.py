@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xenmig.cluster.model import Cluster
+from xenmig.cluster.model import Cluster, ClusterGuest
 from xenmig.cluster.render import volumes
 from xenmig.findings import Finding, Level, Scope, TextFinding
 from xenmig.guests.xldisk import parse_disk
 from xenmig.spec import HostSpec
+from xenmig.spec.model import DomuSection
 
 
 class ClusterWithoutFencing(TextFinding):
@@ -62,8 +63,32 @@ class ClusterDiskNotBlock(TextFinding):
     level = Level.ERROR
 
 
+class GuestNotMovable(TextFinding):
+    """A guest the cluster is to live-migrate (``live_migrate = true``)
+    cannot be: its peer lacks a bridge its vifs are on (xl migrate
+    recreates the vifs on the bridges of the same names), or it has PCI
+    devices passed through (libxl refuses to migrate a guest with
+    assigned devices).  Pacemaker would then stop and start it instead of
+    migrating it; the message says which."""
+
+    level = Level.ERROR
+
+
+class LiveMigration(TextFinding):
+    """How a live-migratable guest moves by hand (Pacemaker does it with
+    ``crm resource move`` or a member in standby): ``xl migrate GUEST
+    PEER`` from the member it runs on, with both DRBD sides Primary
+    (``allow-two-primaries``).  A PV guest's migration needs log-dirty
+    mode, which for PV guests needs the hypervisor's shadow paging
+    (``CONFIG_SHADOW_PAGING``; Debian's Xen 4.17 is built without it, so
+    the lab migrates PVH guests); PVH and HVM guests use hardware-assisted
+    paging."""
+
+    level = Level.INFO
+
+
 FINDINGS = (ClusterWithoutFencing, TwoNodeQuorum, DrbdClash, ClusterGuestAutostart,
-            ClusterDiskNotBlock)
+            ClusterDiskNotBlock, GuestNotMovable, LiveMigration)
 
 
 def check_cluster(cluster: Cluster, specs: dict[str, HostSpec]) -> Iterator[Finding]:
@@ -91,6 +116,8 @@ def check_cluster(cluster: Cluster, specs: dict[str, HostSpec]) -> Iterator[Find
                     not disk.target.startswith("/dev/"):
                 yield ClusterDiskNotBlock(gscope, f"{spec}: not a block device in /dev",
                                           str(specs[guest.home].path), "[[domu]] disks")
+        if guest.live_migrate:
+            yield from _movable(cluster, guest, domu, specs, gscope)
         for volume in volumes(guest, domu):
             minor = guest.drbd_minor + volume.number
             if minor in minors:
@@ -103,3 +130,20 @@ def check_cluster(cluster: Cluster, specs: dict[str, HostSpec]) -> Iterator[Find
                 yield DrbdClash(scope, f"port {guest.drbd_port} on {host}: {guest.name} and "
                                 f"{ports[key]}", where, f"[[guest]] {guest.name} drbd_port")
             ports.setdefault(key, guest.name)
+
+
+def _movable(cluster: Cluster, guest: ClusterGuest, domu: DomuSection,
+             specs: dict[str, HostSpec], scope: Scope) -> Iterator[Finding]:
+    where = str(cluster.path), f"[[guest]] {guest.name} live_migrate"
+    peer_bridges = {b.name for b in specs[guest.peer].bridge}
+    missing = sorted({v.bridge for v in domu.vifs} - peer_bridges)
+    if missing:
+        yield GuestNotMovable(scope, f"{guest.peer} has no bridge {', '.join(missing)}, "
+                              f"which {guest.name}'s vifs are on", *where)
+    if domu.xl.get("pci"):
+        yield GuestNotMovable(scope, f"PCI devices passed through ({domu.xl.get('pci')}): "
+                              "libxl does not migrate a guest with assigned devices", *where)
+    if not missing and not domu.xl.get("pci"):
+        note = " (PV: the hypervisor needs shadow paging for its log-dirty mode)" \
+            if domu.type == "pv" else ""
+        yield LiveMigration(scope, f"xl migrate {guest.name} {guest.peer}{note}", *where)
