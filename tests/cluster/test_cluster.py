@@ -258,3 +258,27 @@ def test_findings_of_a_cluster(tmp_path: Path) -> None:
                                  "paging for its log-dirty mode)"
     render = xenmig(tmp_path / "cache", "cluster", "render", path, "--out", tmp_path / "out")
     assert render.returncode == 1 and not (tmp_path / "out").exists()
+
+
+def test_the_bootstrap_never_runs_a_guest_twice_and_keeps_its_data(tmp_path: Path) -> None:
+    import json
+
+    proc = xenmig(tmp_path / "cache", "cluster", "plan", CLUSTER, "--json", merge_stderr=False)
+    assert proc.returncode == 0, proc.stderr
+    commands = [c for step in json.loads(proc.stdout) for c in step["commands"]]
+
+    def at(command: str) -> int:
+        return commands.index(command)
+
+    # the guest is stopped on its home before its disks get DRBD metadata,
+    # which goes into room added at the end of the disk, not over its data
+    assert at("xen11: xl shutdown -w gateway") < at("xen11: lvextend -L +128M /dev/vg0/gateway")
+    assert at("xen11: lvextend -L +128M /dev/vg0/gateway") < \
+        at("xen11: drbdadm create-md gateway")
+    # the first sync goes from the home (its data) to the peer
+    assert at("xen10: drbdadm up gateway") < at("xen11: drbdadm primary --force gateway") < \
+        at("xen11: drbdadm wait-sync gateway")
+    # Pacemaker gets the configuration last, and only then starts the guest
+    assert commands[-2] == ("xen10: cibadmin --replace --scope configuration --xml-file "
+                            "/etc/xenmig/cluster/xenha.cib.xml")
+    assert not any("xl create" in c for c in commands)

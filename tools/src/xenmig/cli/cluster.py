@@ -1,5 +1,7 @@
-"""``xenmig cluster check CLUSTER.toml`` and ``xenmig cluster render
-CLUSTER.toml --out DIR``: a cluster of the fleet's hosts.
+"""``xenmig cluster check CLUSTER.toml``, ``xenmig cluster render
+CLUSTER.toml --out DIR`` and ``xenmig cluster plan CLUSTER.toml``: a
+cluster of the fleet's hosts (``plan``: its bootstrap, step by step, for a
+maintenance window; :mod:`xenmig.cluster.bootstrap`).
 
 The member specs are read from the fleet directory (``--fleet``, default
 the directory above ``clusters/``), one ``<member>.toml`` each.  ``render``
@@ -18,14 +20,15 @@ from typing import Any
 
 from xenmig.cli.common import print_findings, print_json
 from xenmig.errors import UserError
-from xenmig.findings import exit_status, has_errors
+from xenmig.findings import Level, exit_status, has_errors
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("cluster", help="a Pacemaker/DRBD cluster of the fleet's hosts")
     csub = p.add_subparsers(dest="cluster_command", required=True)
     for name, text in (("check", "report the findings of a cluster"),
-                       ("render", "write each member's cluster files under DIR/<member>")):
+                       ("render", "write each member's cluster files under DIR/<member>"),
+                       ("plan", "print the cluster's bootstrap, step by step")):
         c = csub.add_parser(name, help=text)
         c.add_argument("cluster", type=Path, metavar="CLUSTER.toml")
         c.add_argument("--fleet", type=Path, metavar="DIR",
@@ -59,6 +62,20 @@ def run(args: argparse.Namespace) -> int:
     homes = {d.name: name for name, spec in specs.items() for d in spec.domu}
     cluster = load_cluster(args.cluster, homes)
     findings = list(check_cluster(cluster, specs))
+    if args.cluster_command == "plan":
+        from xenmig.cluster.bootstrap import bootstrap
+
+        steps = bootstrap(cluster, specs)
+        if args.json:
+            print_json([s.as_json() for s in steps])
+        else:
+            print(f"# the bootstrap of cluster {cluster.name}: once, in a maintenance window")
+            for n, step in enumerate(steps, 1):
+                print(f"{n}. {step.title}")
+                for command in step.commands:
+                    print(f"     {command}")
+            print_findings([f for f in findings if f.level >= Level.WARNING])
+        return exit_status(findings)
     if args.json:
         print_json([f.as_json() for f in findings])
     else:
