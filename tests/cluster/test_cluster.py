@@ -90,6 +90,7 @@ def running(rendered: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[P
 
 def test_every_member_gets_the_same_cluster_files(rendered: Path) -> None:
     for rel in ("etc/corosync/corosync.conf", "etc/xenmig/cluster/xenha.cib.xml",
+                "etc/kernel/config.d/91-xenmig-cluster.config",
                 "etc/drbd.d/gateway.res", "etc/xenmig/cluster/gateway.cfg"):
         assert (rendered / "xen10" / rel).read_text() == (rendered / "xen11" / rel).read_text()
     xl = (rendered / "xen11/etc/xenmig/cluster/gateway.cfg").read_text()
@@ -282,3 +283,19 @@ def test_the_bootstrap_never_runs_a_guest_twice_and_keeps_its_data(tmp_path: Pat
     assert commands[-2] == ("xen10: cibadmin --replace --scope configuration --xml-file "
                             "/etc/xenmig/cluster/xenha.cib.xml")
     assert not any("xl create" in c for c in commands)
+
+
+def test_the_kernel_fragment_gives_dom0_drbd(rendered: Path, linux_tree: Path,
+                                             tmp_path: Path) -> None:
+    """The cluster's fragment merged after the dom0 fragment into Debian's
+    6.12 tree: every line survives (merge_config.sh, olddefconfig)."""
+    from xenmig.kernel import verify
+
+    proc = xenmig(tmp_path / "cache", "kernel", "fragment", FLEET / "xen10.toml",
+                  merge_stderr=False)
+    assert proc.returncode == 0, proc.stderr
+    fragment = proc.stdout + (rendered / "xen10/etc/kernel/config.d/"
+                              "91-xenmig-cluster.config").read_text()
+    config, unmet = verify.merge(linux_tree, "defconfig", fragment, "x86_64", tmp_path / "k")
+    assert unmet == [], unmet
+    assert "CONFIG_BLK_DEV_DRBD=m" in config.read_text()

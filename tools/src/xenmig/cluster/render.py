@@ -205,6 +205,16 @@ def _guest_constraints(cluster: Cluster, guest: ClusterGuest) -> list[str]:
     return out
 
 
+# The dom0 kernel options DRBD needs, merged by kernel-build.eclass with
+# the dom0 fragment (/etc/kernel/config.d, read in name order).
+CLUSTER_FRAGMENT = "etc/kernel/config.d/91-xenmig-cluster.config"
+
+
+def kernel_fragment(cluster: Cluster) -> str:
+    return (f"# Written by xenmig for cluster {cluster.name}: DRBD replicates its guests' "
+            "disks (a module: drbdadm loads it)\nCONFIG_BLK_DEV=y\nCONFIG_BLK_DEV_DRBD=m\n")
+
+
 def render_cluster(cluster: Cluster, specs: dict[str, HostSpec]) -> dict[str, dict[str, str]]:
     """{member: {path from the root: content}}."""
     from xenmig.rules.guests import xl_lines
@@ -214,6 +224,7 @@ def render_cluster(cluster: Cluster, specs: dict[str, HostSpec]) -> dict[str, di
     conf = corosync_conf(cluster)
     for member in cluster.members:
         files[member]["etc/corosync/corosync.conf"] = conf
+        files[member][CLUSTER_FRAGMENT] = kernel_fragment(cluster)
         files[member][f"{CIB_DIR.lstrip('/')}/{cluster.name}.cib.xml"] = cib_text
     for guest in cluster.guests:
         domu = next(d for d in specs[guest.home].domu if d.name == guest.name)
