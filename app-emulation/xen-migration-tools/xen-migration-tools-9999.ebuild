@@ -32,3 +32,12 @@ RDEPEND="
 	sys-apps/portage[${PYTHON_USEDEP}]
 	maint? ( dev-python/gitpython[${PYTHON_USEDEP}] dev-python/jinja2[${PYTHON_USEDEP}] )
 "
+
+python_install_all() {
+	distutils-r1_python_install_all
+	# Remus protection of a guest: xenmig links xenmig-remus.GUEST to the
+	# service and writes its /etc/conf.d file.
+	newinitd "${FILESDIR}"/xenmig-remus.initd xenmig-remus
+	exeinto /usr/libexec/xenmig
+	newexe "${FILESDIR}"/xenmig-remus-loop remus-loop
+}

@@ -92,6 +92,12 @@ def dom0_groups(spec: HostSpec) -> list[Group]:
               _lines("BRIDGE=m NETFILTER NETFILTER_ADVANCED BRIDGE_NETFILTER=m "
                      "VLAN_8021Q=m TUN=m")),
     ]
+    if any(d.remus and d.remus.netbuf for d in spec.domu):
+        groups.append(Group("Remus's network buffering ([[domu]] remus): the plug qdisc "
+                            "holds a guest's output until its checkpoint is on the backup, "
+                            "through ifb devices (remus-netbuf-setup checks the modules)",
+                            _lines("NET_SCHED NET_SCH_PLUG=m NET_SCH_INGRESS=m NET_CLS_ACT "
+                                   "NET_CLS_U32=m NET_ACT_MIRRED=m IFB=m")))
     if storage:
         groups.append(Group("Storage controllers of the host ([host] storage), built in",
                             storage))

@@ -118,7 +118,7 @@ def load(repo: Path) -> Overlay:
         _want(isinstance(values.get(key), str), f"{path}: {key}", "a string is needed")
     strings = {
         "meta": ("versions", "keywords", "iuse", "rdepend"),
-        "tools": ("keywords", "iuse", "rdepend"),
+        "tools": ("keywords", "iuse", "rdepend", "services"),
     }
     for section, keys in strings.items():
         table = values.get(section)
@@ -132,7 +132,7 @@ def load(repo: Path) -> Overlay:
         for key in ("version", "commit"):
             _want(isinstance(release.get(key), str), f"{path}: [[tools.release]] #{n} {key}",
                   "a string is needed")
-        for key in ("iuse", "rdepend"):
+        for key in ("iuse", "rdepend", "services"):
             value = release.get(key, [])
             _want(isinstance(value, list) and all(isinstance(v, str) for v in value),
                   f"{path}: [[tools.release]] #{n} {key}", "a list of strings is needed")
@@ -209,7 +209,8 @@ def render(repo: Path, overlay: Overlay) -> dict[str, bytes]:
     releases = {r["version"]: r for r in values["tools"].get("release", [])}
     for version in overlay.versions(TOOLS):
         # a release may name the dependencies of its own code
-        own = {k: v for k, v in releases.get(version, {}).items() if k in ("iuse", "rdepend")}
+        own = {k: v for k, v in releases.get(version, {}).items()
+               if k in ("iuse", "rdepend", "services")}
         out[f"{TOOLS}/{TOOLS.split('/')[1]}-{version}.ebuild"] = template.render(
             **common, tools={**values["tools"], **own})
     for kernel in values.get("kernel", []):

@@ -39,6 +39,15 @@ XENDOMAINS_AUTO = "/etc/xen/auto"
 GUEST_FILES = "/etc/xenmig/guests"
 
 
+# Remus: the multiplexed service xen-migration-tools installs
+# (/etc/init.d/xenmig-remus), one conf.d file per protected guest, and ifb
+# for network buffering (loaded at boot with enough devices).
+REMUS_SERVICE = "xenmig-remus"
+REMUS_CONF_D = "/etc/conf.d/xenmig-remus.{guest}"
+IFB_MODPROBE = "/etc/modprobe.d/xenmig-ifb.conf"
+IFB_MODULES_LOAD = "/etc/modules-load.d/xenmig-ifb.conf"
+
+
 def guest_config(name: str) -> str:
     return f"{XEN_DIR}/{name}.cfg"
 

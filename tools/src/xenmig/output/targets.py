@@ -22,11 +22,14 @@ from xenmig.output.contributions import (
     GRUB_DEFAULTS,
     GRUB_LEGACY_CONF,
     GUEST_FILES,
+    IFB_MODPROBE,
+    IFB_MODULES_LOAD,
     KERNEL_CONFIG_D,
     KERNEL_FRAGMENTS,
     MAKE_CONF,
     NET_CONF,
     RC_CONF,
+    REMUS_CONF_D,
     XEN_DIR,
     XEN_EFI_CFG,
     XL_CONF,
@@ -125,6 +128,13 @@ TABLE: tuple[Target, ...] = (
            "xen.efi's configuration on UEFI hosts"),
     GUEST_CONFIG,
     GUEST_FILE,
+    Target(REMUS_CONF_D, Placement.WHOLE, False,
+           "Remus: read when its service xenmig-remus.GUEST (re)starts",
+           "each Remus-protected guest's backup, interval and xl remus options"),
+    Target(IFB_MODPROBE, Placement.WHOLE, False, "ifb: read when the module is next loaded "
+           "(at boot, from modules-load.d)", "enough ifb devices for Remus's network buffers"),
+    Target(IFB_MODULES_LOAD, Placement.WHOLE, False, "modules-load.d: read at boot",
+           "ifb loaded at boot for Remus's network buffers"),
 )
 
 # The fixed targets, in the order the writer plans them.

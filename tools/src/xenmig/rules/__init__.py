@@ -82,6 +82,7 @@ def evaluate(ctx: Context) -> Evaluation:
         keywords,
         makeconf,
         network,
+        remus,
         ssp,
         udev,
         upgrade,
@@ -106,7 +107,7 @@ def evaluate(ctx: Context) -> Evaluation:
     if evaluation.blocked:
         return evaluation
     run(kernel.fragments, network.bridges, network.links, network.hotplug, boot.grub,
-        boot.xen_efi, boot.xl_conf, xen_options.check_options, guests.domus)
+        boot.xen_efi, boot.xl_conf, xen_options.check_options, guests.domus, remus.remus)
     # The resolver is asked with what the rules above contributed.
     evaluation.take(checked(keywords.accept_keywords, ctx, tuple(evaluation.contributions)))
     evaluation.take(checked(keywords.verify, ctx, tuple(evaluation.contributions)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xenmig.spec.model import AdoptSection, HostSpec, Version, VifSection, XlTable
+from xenmig.spec.model import AdoptSection, HostSpec, RemusSection, Version, VifSection, XlTable
 from xenmig.spec.settings import ARRAY_SECTIONS, SECTIONS, SETTINGS
 
 
@@ -43,6 +43,11 @@ def toml_value(value: Any) -> str:
         return _inline(list(value.items))
     if isinstance(value, AdoptSection):
         return _inline([("path", value.path), ("sha256", value.sha256)])
+    if isinstance(value, RemusSection):
+        return _inline([(k, v) for k, v in (("backup", value.backup), ("interval", value.interval),
+                                            ("netbuf", value.netbuf),
+                                            ("accept_disk_loss", value.accept_disk_loss))
+                        if v is not None])
     raise TypeError(f"no TOML form for {value!r}")
 
 

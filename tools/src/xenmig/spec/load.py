@@ -108,7 +108,7 @@ def guest_label(n: int, name: object) -> str:
 
 
 def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],
-           kernel: KernelSection, xen: Version) -> tuple[DomuSection, ...]:
+           kernel: KernelSection, xen: Version, host: str) -> tuple[DomuSection, ...]:
     tables = _array(path, "domu", items)
     labels = [guest_label(n, item.get("name")) for n, item in enumerate(tables, 1)]
     domus = tuple(DomuSection(**table_values(path, label, "domu", item))
@@ -137,6 +137,9 @@ def _domus(path: Path, items: Any, bridges: tuple[BridgeSection, ...],
                             f"#{adopted[domu.adopt.path]}")
         if domu.adopt:
             adopted[domu.adopt.path] = n
+        if domu.remus and domu.remus.backup == host:
+            raise UserError(f"{at} remus backup: {host} is this host; the backup is the host "
+                            "that carries on when this one dies")
         series = xen.series()
         for key, _ in domu.xl.items:
             if key not in series_keys(series):
@@ -277,5 +280,6 @@ def _load(path: Path, data: bytes) -> HostSpec:
     return HostSpec(
         path, HostSection(**values["host"]), PortageSection(**values["portage"]),
         kernel, boot, bridges,
-        _domus(path, raw.get("domu", []), bridges, kernel, values["host"]["xen"]),
+        _domus(path, raw.get("domu", []), bridges, kernel, values["host"]["xen"],
+               values["host"]["name"]),
     )

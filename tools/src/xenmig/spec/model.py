@@ -151,6 +151,18 @@ class AdoptSection:
 
 
 @dataclass(frozen=True)
+class RemusSection:
+    """Remus protection of a guest (``remus``): the backup host, the
+    checkpoint interval in ms, network buffering, and why disk writes
+    since the last checkpoint may be lost (None: not accepted)."""
+
+    backup: str
+    interval: int
+    netbuf: bool = True
+    accept_disk_loss: str | None = None
+
+
+@dataclass(frozen=True)
 class DomuSection:
     name: str
     type: str
@@ -166,6 +178,7 @@ class DomuSection:
     vif: tuple[VifSection, ...] = ()
     xl: XlTable = XlTable()
     adopt: AdoptSection | None = None
+    remus: RemusSection | None = None
 
     @property
     def vifs(self) -> tuple[VifSection, ...]:

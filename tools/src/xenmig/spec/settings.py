@@ -18,7 +18,7 @@ from xenmig.gentoo import depstring
 from xenmig.guests.console import OSES
 from xenmig.guests.xldisk import parse_disk
 from xenmig.guests.xlkeys import VIF_KEYS, XL_KEYS, check_value, suggest
-from xenmig.spec.model import AdoptSection, Version, VifSection, XlTable
+from xenmig.spec.model import AdoptSection, RemusSection, Version, VifSection, XlTable
 
 REQUIRED = object()
 
@@ -308,6 +308,8 @@ XL_FROM_SETTINGS = {
 
 
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+# A reason given in words (it ends up in a comment of a generated file).
+_REASON_RE = re.compile(r"^[^\"'\\\n\r`$]{10,300}$")
 # A guest configuration on the host xenmig may adopt: a file in /etc/xen.
 _ADOPT_PATH_RE = re.compile(r"^/etc/xen/(?!auto/)[A-Za-z0-9_.+@-]+(?<!\.pre-xenmig)$")
 
@@ -319,6 +321,24 @@ def parse_adopt(value: Any) -> AdoptSection:
     path = _matching(value["path"], _ADOPT_PATH_RE, "not a guest configuration in /etc/xen")
     digest = _matching(value["sha256"], _SHA256_RE, "not a SHA-256 (64 hex digits)")
     return AdoptSection(path, digest)
+
+
+def parse_remus(value: Any) -> RemusSection:
+    known = {"backup", "interval", "netbuf", "accept_disk_loss"}
+    if not isinstance(value, dict) or not {"backup", "interval"} <= set(value) \
+            or set(value) - known:
+        raise ValueError("must be a table { backup = \"HOST\", interval = MS } with "
+                         "optional netbuf = true|false, accept_disk_loss = \"why\"")
+    backup = parse_name(value["backup"])
+    interval = _integer(value["interval"], 20, 60000, "a checkpoint interval in ms")
+    netbuf = parse_bool(value.get("netbuf", True))
+    loss = value.get("accept_disk_loss")
+    if loss is not None and (not isinstance(loss, str) or len(loss.strip()) < 10):
+        raise ValueError("accept_disk_loss: say in words why losing the guest's disk writes "
+                         "after the last checkpoint is acceptable (at least a sentence)")
+    if loss is not None:
+        loss = _matching(loss, _REASON_RE, "plain words (no quotes, backslashes or newlines)")
+    return RemusSection(backup, interval, netbuf, loss)
 
 
 def parse_xl(value: Any) -> XlTable:
@@ -530,6 +550,15 @@ SETTINGS: tuple[Setting, ...] = (
             "and keeps it as PATH.pre-xenmig (a name xl and xendomains never read); "
             "changes to its MACs, NIC models, firmware or device model are reported.",
             '{ path = "/etc/xen/web.cfg", sha256 = "9f86d0...0f00a08" }'),
+    Setting("domu", "remus", parse_remus, None,
+            "Remus protection: xl remus checkpoints the running guest to the backup host "
+            "every interval ms, and the backup carries on from the last checkpoint when "
+            "this host dies (service xenmig-remus.NAME, after xendomains). netbuf (default "
+            "true) holds the guest's network output until its checkpoint is on the backup. "
+            "Disk writes are not replicated (mainline DRBD has no Remus protocol): a guest "
+            "with a writable disk needs accept_disk_loss, saying why losing its writes "
+            "since the last checkpoint is fine (a router running from RAM).",
+            '{ backup = "xen11", interval = 200, accept_disk_loss = "stateless router" }'),
 )
 SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
 # Sections written as arrays of tables ([[bridge]]): any number of items.
