@@ -84,10 +84,14 @@ def test_render_the_fleet(tmp_path: Path) -> None:
     rendered = files(out / "xen10")
     assert sorted(rendered) == [
         "etc/conf.d/net",
+        "etc/conf.d/xenmig-remus.dns",
         "etc/default/grub",
         "etc/init.d/net.extbr0",
         "etc/init.d/net.xenbr0",
+        "etc/init.d/xenmig-remus.dns",
         "etc/kernel/config.d/90-xenmig-dom0.config",
+        "etc/modprobe.d/xenmig-ifb.conf",
+        "etc/modules-load.d/xenmig-ifb.conf",
         "etc/portage/env/xenmig-no-ssp.conf",
         "etc/portage/package.accept_keywords/90-xenmig",
         "etc/portage/package.env/90-xenmig",
@@ -98,14 +102,18 @@ def test_render_the_fleet(tmp_path: Path) -> None:
         "etc/runlevels/default/xencommons",
         "etc/runlevels/default/xenconsoled",
         "etc/runlevels/default/xendomains",
+        "etc/runlevels/default/xenmig-remus.dns",
         "etc/xen/auto/build.cfg",
+        "etc/xen/auto/dns.cfg",
         "etc/xen/auto/router.cfg",
         "etc/xen/auto/win2022.cfg",
         "etc/xen/build.cfg",
+        "etc/xen/dns.cfg",
         "etc/xen/router.cfg",
         "etc/xen/win2022.cfg",
         "etc/xen/xl.conf",
         "etc/xenmig/guests/build/inittab",
+        "etc/xenmig/guests/dns/inittab",
         "etc/xenmig/guests/router/inittab",
         "etc/xenmig/kernel/dom0.config",
         "etc/xenmig/kernel/domu.config",
@@ -159,7 +167,7 @@ def test_plan(tmp_path: Path) -> None:
     guests = plans["xen10"]["steps"][-1]
     assert guests["title"].startswith("Start the guests")
     assert guests["commands"] == [f"xl create /etc/xen/{name}.cfg"
-                                  for name in ("router", "build", "win2022")]
+                                  for name in ("router", "build", "win2022", "dns")]
 
 
 def test_config_root_supplies_repositories_and_profile(tmp_path: Path, lab: Lab) -> None:

@@ -26,7 +26,7 @@ REINSTALLED = [
 EXPECTED = {
     "xen10": [
         "FlagReplaced", "GlibcFiltersSspItself", "GrubCmdlineUnread", "PvhGrubImage",
-        "RequiredUseAdded",
+        "RemusProtected", "RequiredUseAdded",
         "TestingKeywordNeeded", "TestingKeywordNeeded", "XenSeriesPinned",
     ],
     "xen11": ["GrubCmdlineUnread", "TestingKeywordNeeded", "TestingKeywordNeeded", "UdevPinned"],

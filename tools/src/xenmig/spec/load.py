@@ -24,6 +24,7 @@ from xenmig.spec.model import (
     HostSpec,
     KernelSection,
     PortageSection,
+    RemusSection,
     Version,
     VifSection,
     XlTable,
@@ -230,7 +231,7 @@ def load_spec(path: Path) -> HostSpec:
 # The classes a cached spec is made of: the only ones its data may name.
 _CLASSES = {cls.__name__: cls for cls in (
     HostSpec, HostSection, PortageSection, KernelSection, BootSection, BridgeSection,
-    DomuSection, VifSection, XlTable, AdoptSection, Version)}
+    DomuSection, VifSection, XlTable, AdoptSection, RemusSection, Version)}
 
 
 def _encode(value: Any) -> Any:
