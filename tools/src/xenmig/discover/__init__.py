@@ -21,7 +21,6 @@ from pathlib import Path
 from xenmig.discover.model import DiscoverTodo, Discovery, Found, HostFileNotRead, HostFiles
 from xenmig.errors import UserError
 from xenmig.hostfiles.root import HostRoot
-from xenmig.spec import Version
 
 FINDINGS = (DiscoverTodo, HostFileNotRead)
 
@@ -56,23 +55,21 @@ def discover(root: Path, name: str | None = None, label: str | None = None) -> D
     host.read_boot(found, line)
     sxp: dict[str, object] = {}
     rel = "etc/xen/xend-config.sxp"
-    text = files.text(rel) if files.exists(rel) else None
+    text = files.text(rel)
     if text is not None:
         try:
             sxp = dict(read_sxp(text, rel))
         except UserError as error:
             found.not_read(rel, str(error))
     host.read_xend_memory(files, found, sxp)
-    xl_conf = files.text("etc/xen/xl.conf") if files.exists("etc/xen/xl.conf") else None
+    xl_conf = files.text("etc/xen/xl.conf")
     xl = read_xl_conf(xl_conf) if xl_conf else {}
-    renames = network.read_network(files, found, sxp)
+    renames, made = network.read_network(files, found, sxp)
     bridge = default_bridge(sxp)  # type: ignore[arg-type]
     if bridge is None and "vif.default.bridge" in xl:
         bridge = xl["vif.default.bridge"].value
-    from_xen = found.get("host", "from_xen")
-    script = network.network_script(sxp, Version(from_xen) if from_xen else None)
-    if bridge is None and script:
-        bridge = renames.get(script[0], script[0])
+    if bridge is None:
+        bridge = made
     bridge = renames.get(bridge, bridge) if bridge else None
     only = bridge is None and len(found.bridges) == 1
     if only:
@@ -90,7 +87,7 @@ def _gathered_skips(files: HostFiles, found: Discovery) -> None:
     from xenmig.discover.sources import captured
 
     rel = captured("skipped")
-    for line in (files.text(rel) or "").splitlines() if files.exists(rel) else ():
+    for line in (files.text(rel) or "").splitlines():
         path, _, why = line.partition(": ")
         found.not_read(path, f"on the host: {why}")
 

@@ -73,7 +73,7 @@ def guest_os(values: Mapping[str, object]) -> tuple[str, str]:
 
 def _auto_dir(files: HostFiles) -> tuple[str, str]:
     for rel in ("etc/conf.d/xendomains", "etc/default/xendomains", "etc/sysconfig/xendomains"):
-        shell = files.shell(rel) if files.exists(rel) else None
+        shell = files.shell(rel)
         value = shell.get("XENDOMAINS_AUTO") if shell else None
         if value and value.startswith("/"):
             return value.strip("/"), f"{rel}:{shell.lines.get('XENDOMAINS_AUTO')}"  # type: ignore[union-attr]

@@ -222,7 +222,7 @@ def read_xen_version(files: HostFiles, found: Discovery, grub_xen: tuple[str, st
     entry's image), what is installed (Gentoo's vdb, Debian's dpkg status)
     or the newest image in /boot, in that order."""
     for name in ("xl-info", "xm-info"):
-        text = files.text(captured(name)) if files.exists(captured(name)) else None
+        text = files.text(captured(name))
         version = _info_version(text or "")
         if version:
             found.set("host", "from_xen", Found(version.text, captured(name), "running"))
@@ -241,7 +241,7 @@ def read_xen_version(files: HostFiles, found: Discovery, grub_xen: tuple[str, st
             found.set("host", "from_xen", Found(version.text,
                                                 f"var/db/pkg/app-emulation/{name}", "installed"))
             return
-    status = files.text("var/lib/dpkg/status") if files.exists("var/lib/dpkg/status") else None
+    status = files.text("var/lib/dpkg/status")
     if status:
         for block in status.split("\n\n"):
             package = re.search(r"^Package: (xen-hypervisor-\S+)", block, re.M)

@@ -135,6 +135,8 @@ class HostFiles:
         return None
 
     def text(self, rel: str) -> str | None:
+        """The file decoded; None when it is missing (silently) or not read
+        (a finding)."""
         data = self.data(rel)
         return None if data is None else data.decode("utf-8", "replace")
 

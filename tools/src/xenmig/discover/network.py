@@ -91,7 +91,7 @@ def _route(text: str) -> str | None:
 
 def read_netifrc(files: HostFiles) -> dict[str, Iface]:
     rel = "etc/conf.d/net"
-    shell = files.shell(rel) if files.exists(rel) else None
+    shell = files.shell(rel)
     if shell is None:
         return {}
     values = shell.assigned()
@@ -237,13 +237,16 @@ def network_script(sxp: dict[str, object], xen: Version | None) -> tuple[str, st
     return bridge, netdev, at("etc/xen/xend-config.sxp", setting.line)
 
 
-def read_network(files: HostFiles, found: Discovery, sxp: dict[str, object]) -> dict[str, str]:
+def read_network(files: HostFiles, found: Discovery,
+                 sxp: dict[str, object]) -> tuple[dict[str, str], str | None]:
     """[[bridge]] tables; returns the renames of bridges guests' vifs must
-    follow ({old name: new name})."""
+    follow ({old name: new name}) and the bridge xend's network-bridge made
+    (by its new name), if it made one."""
     ifaces = read_netifrc(files)
     for name, item in read_interfaces(files).items():
         ifaces.setdefault(name, item)
     renames: dict[str, str] = {}
+    made = None
     from_xen = found.get("host", "from_xen")
     script = network_script(sxp, Version(from_xen) if from_xen else None)
     if script:
@@ -252,6 +255,7 @@ def read_network(files: HostFiles, found: Discovery, sxp: dict[str, object]) -> 
         if bridge == netdev:
             new = f"xenbr{re.sub(r'[^0-9]', '', netdev) or '0'}"
             renames[bridge] = new
+        made = new
         if new in ifaces and ifaces[new].ports is not None:
             found.comment("bridge", f"{where}: network-bridge would make {bridge}; the host's "
                                     "network files have the bridge already")
@@ -270,7 +274,7 @@ def read_network(files: HostFiles, found: Discovery, sxp: dict[str, object]) -> 
                                                    "etc/xen/xend-config.sxp",
                                                    "network-script"))
     _bridges(found, ifaces)
-    return renames
+    return renames, made
 
 
 def _bridges(found: Discovery, ifaces: dict[str, Iface]) -> None:
