@@ -40,15 +40,12 @@ def add_parser(sub: Any) -> None:
 
 def loads(text: str, name: str) -> str | None:
     """None when ``text`` loads as a host spec, else the loader's error."""
-    from xenmig.spec.load import load_spec
+    from xenmig.spec.load import load_text
 
-    with tempfile.TemporaryDirectory(prefix="xenmig-discover-") as tmp:
-        path = Path(tmp) / name
-        path.write_text(text)
-        try:
-            load_spec(path)
-        except UserError as error:
-            return str(error).replace(str(path), name)
+    try:
+        load_text(Path(name), text.encode())
+    except UserError as error:
+        return str(error)
     return None
 
 

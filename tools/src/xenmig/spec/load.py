@@ -228,6 +228,12 @@ def load_spec(path: Path) -> HostSpec:
     return spec
 
 
+def load_text(path: Path, data: bytes) -> HostSpec:
+    """A spec from its bytes, as :func:`load_spec` checks it (``path`` names
+    it in errors), without the cache: a spec not yet written anywhere."""
+    return _load(path, data)
+
+
 # The classes a cached spec is made of: the only ones its data may name.
 _CLASSES = {cls.__name__: cls for cls in (
     HostSpec, HostSection, PortageSection, KernelSection, BootSection, BridgeSection,
