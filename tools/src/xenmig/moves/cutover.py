@@ -38,7 +38,6 @@ import json
 import os
 import re
 import shlex
-import subprocess
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -99,6 +98,15 @@ class Move:
 
     def on_new(self, command: str) -> str:
         return self.runner(self.new.argv(command))
+
+    def holds(self, remote: Remote, command: str) -> bool:
+        """Whether ``command`` succeeds on ``remote`` (a question, not a step:
+        its failure is an answer)."""
+        try:
+            self.runner(remote.argv(command))
+        except XenmigError:
+            return False
+        return True
 
     def start_old(self) -> str:
         return f"{self.toolstack} create {shlex.quote(self.old_config)}"
@@ -165,9 +173,7 @@ class Move:
     def _preflight(self) -> str:
         g = shlex.quote(self.guest)
         self.on_old(f"{self.toolstack} list {g} >/dev/null")
-        running = subprocess.run(self.new.argv(f"xl list {g} >/dev/null 2>&1"),
-                                 capture_output=True, check=False)
-        if running.returncode == 0:
+        if self.holds(self.new, f"xl list {g} >/dev/null 2>&1"):
             raise StepFailed(f"{self.guest} already runs on {self.new.host}: a guest must "
                              "never run twice (its disks would be written from two hosts)")
         self.on_new(f"test -f {shlex.quote(self.new_config)}")
@@ -201,9 +207,7 @@ class Move:
 
     def _shutdown(self) -> str:
         g = shlex.quote(self.guest)
-        listed = subprocess.run(self.old.argv(f"{self.toolstack} list {g} >/dev/null 2>&1"),
-                                capture_output=True, check=False)
-        if listed.returncode != 0:
+        if not self.holds(self.old, f"{self.toolstack} list {g} >/dev/null 2>&1"):
             return f"{self.guest} is not running on {self.old.host} (already shut down)"
         self.on_old(f"timeout {self.timeout} {self.toolstack} shutdown -w {g}")
         return f"{self.guest} shut down on {self.old.host}"
