@@ -21,6 +21,7 @@ from typing import Any
 from xenmig.cli.common import print_findings, print_json
 from xenmig.errors import UserError
 from xenmig.findings import Level, exit_status, has_errors
+from xenmig.spec import HostSpec
 
 
 def add_parser(sub: Any) -> None:
@@ -46,20 +47,16 @@ def run(args: argparse.Namespace) -> int:
     from xenmig.spec import load_spec
 
     fleet = args.fleet or args.cluster.resolve().parent.parent
-    # the member names come from the file itself; read it once for them
-    import tomllib
+    specs: dict[str, HostSpec] = {}
 
-    try:
-        members = tomllib.loads(args.cluster.read_text()).get("cluster", {}).get("members", [])
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise UserError(f"{args.cluster}: {error}") from None
-    specs = {}
-    for member in members if isinstance(members, list) else []:
-        path = fleet / f"{member}.toml"
-        if not path.is_file():
-            raise UserError(f"{args.cluster}: [cluster] members: {member}: no spec {path}")
-        specs[member] = load_spec(path)
-    homes = {d.name: name for name, spec in specs.items() for d in spec.domu}
+    def homes(members: tuple[str, ...]) -> dict[str, str]:
+        for member in members:
+            path = fleet / f"{member}.toml"
+            if not path.is_file():
+                raise UserError(f"{args.cluster}: [cluster] members: {member}: no spec {path}")
+            specs[member] = load_spec(path)
+        return {d.name: name for name, spec in specs.items() for d in spec.domu}
+
     cluster = load_cluster(args.cluster, homes)
     findings = list(check_cluster(cluster, specs))
     if args.cluster_command == "plan":

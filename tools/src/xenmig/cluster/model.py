@@ -28,6 +28,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,9 +111,11 @@ def _int(path: Path, where: str, value: Any, low: int, high: int) -> int:
     return value
 
 
-def load_cluster(path: Path, guest_homes: dict[str, str]) -> Cluster:
-    """The cluster file at ``path``; ``guest_homes`` maps each guest of the
-    fleet to the host whose spec has it."""
+def load_cluster(path: Path,
+                 guest_homes: Callable[[tuple[str, ...]], Mapping[str, str]]) -> Cluster:
+    """The cluster file at ``path``, read once; ``guest_homes`` is called
+    with the members (once their names are checked) and maps each guest of
+    their specs to the member whose spec has it."""
     try:
         raw = tomllib.loads(read_file(path).decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -131,6 +134,7 @@ def load_cluster(path: Path, guest_homes: dict[str, str]) -> Cluster:
             raise _err(path, "[cluster] members", str(error)) from None
     if len(set(members)) != len(members):
         raise _err(path, "[cluster] members", "a host is listed twice")
+    homes = guest_homes(tuple(members))
     no_fencing = head.get("no_fencing")
     if no_fencing is not None and (not isinstance(no_fencing, str) or len(no_fencing) < 10):
         raise _err(path, "[cluster] no_fencing", "say in words why the cluster runs without "
@@ -144,7 +148,7 @@ def load_cluster(path: Path, guest_homes: dict[str, str]) -> Cluster:
             raise _err(path, f"[[node]] {bare[0]} fencing", "missing: a cluster fences a "
                        "member it lost before taking over its guests (else both run them and "
                        "write the same disks); give a fence agent, or [cluster] no_fencing")
-    guests = [_guest(path, n, item, members, guest_homes)
+    guests = [_guest(path, n, item, members, homes)
               for n, item in enumerate(raw.get("guest", []), 1)]
     if len({g.name for g in guests}) != len(guests):
         raise _err(path, "[[guest]]", "a guest is listed twice")
@@ -190,7 +194,7 @@ def _node(path: Path, n: int, item: Any, members: list[str]) -> Node:
 
 
 def _guest(path: Path, n: int, item: Any, members: list[str],
-           homes: dict[str, str]) -> ClusterGuest:
+           homes: Mapping[str, str]) -> ClusterGuest:
     where = f"[[guest]] #{n}"
     item = _keys(path, where, item, {"name", "peer", "live_migrate", "drbd_minor", "drbd_port"})
     name = _string(path, f"{where} name", item.get("name"), GUEST_NAME_RE, "a guest name")

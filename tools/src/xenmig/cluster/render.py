@@ -22,6 +22,7 @@ cluster's CIB (Pacemaker's configuration) — plain text, no I/O.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
@@ -95,8 +96,6 @@ def drbd_res(cluster: Cluster, guest: ClusterGuest, domu: DomuSection) -> str:
 def guest_xl(guest: ClusterGuest, domu: DomuSection) -> DomuSection:
     """The guest as Pacemaker starts it: its writable disks on DRBD, never
     started by xendomains."""
-    import dataclasses
-
     by_vdev = {v.vdev: v for v in volumes(guest, domu)}
     disks = []
     for spec in domu.disks:
@@ -106,7 +105,7 @@ def guest_xl(guest: ClusterGuest, domu: DomuSection) -> DomuSection:
     return dataclasses.replace(domu, disks=tuple(disks), autostart=False)
 
 
-def cib(cluster: Cluster, specs: dict[str, HostSpec]) -> str:
+def cib(cluster: Cluster) -> str:
     out = [f'<cib crm_feature_set="{CRM_FEATURE_SET}" validate-with="{SCHEMA}" epoch="1" '
            'num_updates="0" admin_epoch="0">',
            f"  <!-- Written by xenmig for cluster {cluster.name}: the configuration section "
@@ -142,7 +141,6 @@ def cib(cluster: Cluster, specs: dict[str, HostSpec]) -> str:
         constraints += _guest_constraints(cluster, guest)
     out += ["    </resources>", "    <constraints>", *constraints, "    </constraints>",
             "  </configuration>", "  <status/>", "</cib>"]
-    del specs  # the guests' settings are in their xl files
     return "\n".join(out) + "\n"
 
 
@@ -220,7 +218,7 @@ def render_cluster(cluster: Cluster, specs: dict[str, HostSpec]) -> dict[str, di
     from xenmig.rules.guests import xl_lines
 
     files: dict[str, dict[str, str]] = {m: {} for m in cluster.members}
-    cib_text = cib(cluster, specs)
+    cib_text = cib(cluster)
     conf = corosync_conf(cluster)
     for member in cluster.members:
         files[member]["etc/corosync/corosync.conf"] = conf
