@@ -94,7 +94,7 @@ def script() -> str:
         f"echo '{MAGIC}'",
     ]
     for source in SOURCES:
-        quoted = " ".join(_glob(source.path))
+        quoted = _glob(source.path)
         how = {"file": "file \"$x\" " + ("keep" if _keeps_link(source) else "follow"),
                "tree": "tree \"$x\"", "names": "name \"$x\""}[source.kind]
         out.append(f"for x in {quoted}; do [ -e \"$x\" ] || [ -L \"$x\" ] && {how}; done")
@@ -107,19 +107,19 @@ def script() -> str:
     return "\n".join(out) + "\n"
 
 
-def _glob(path: str) -> list[str]:
+def _glob(path: str) -> str:
     """A source path as a sh word (its glob characters free)."""
     if not re.fullmatch(r"[A-Za-z0-9/._*?\[\]-]+", path):
         raise ValueError(f"{path}: a source path needs quoting")
-    return [path]
+    return path
 
 
-def inventory(hosts: Sequence[str]) -> tuple[str, dict[str, str]]:
-    """The YAML inventory of ``HOST`` / ``HOST=ADDRESS`` arguments, and the
-    addresses."""
+def inventory(hosts: Sequence[str]) -> str:
+    """The YAML inventory of ``HOST`` / ``HOST=ADDRESS`` arguments (the
+    address both as ansible_host and as xenmig_address, which discover
+    gets: a delegated task sees the delegate's ansible_host)."""
     from xenmig.spec.settings import parse_host_address, parse_name
 
-    addresses: dict[str, str] = {}
     lines = ["# Written by xenmig gather: the hosts to read.", "xenmig_gather:", "  hosts:"]
     seen = set()
     for item in hosts:
@@ -127,7 +127,7 @@ def inventory(hosts: Sequence[str]) -> tuple[str, dict[str, str]]:
         try:
             parse_name(name)
             if address:
-                addresses[name] = parse_host_address(address)
+                parse_host_address(address)
         except ValueError as error:
             raise UserError(f"host {item!r}: {error}") from None
         if name in seen:
@@ -136,7 +136,7 @@ def inventory(hosts: Sequence[str]) -> tuple[str, dict[str, str]]:
         value = f"{{ansible_host: {json.dumps(address)}, xenmig_address: " \
             f"{json.dumps(address)}}}" if address else "{}"
         lines.append(f"    {name}: {value}")
-    return "\n".join(lines) + "\n", addresses
+    return "\n".join(lines) + "\n"
 
 
 def playbook(gathered: Path, fleet: Path, command: Sequence[str]) -> str:
@@ -203,7 +203,7 @@ def _indent(text: str, n: int) -> str:
 
 def write_gather(directory: Path, hosts: Sequence[str], gathered: Path, fleet: Path,
                  command: Sequence[str] | None = None) -> list[Path]:
-    text, _ = inventory(hosts)
+    text = inventory(hosts)
     directory.mkdir(parents=True, exist_ok=True)
     fleet.mkdir(parents=True, exist_ok=True)
     command = command or [sys.executable, "-m", "xenmig"]
