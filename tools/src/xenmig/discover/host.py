@@ -19,6 +19,8 @@ from xenmig.spec.settings import XEN_ARGS_FROM_SETTINGS, parse_name
 
 _VERSION = re.compile(r"(\d+\.\d+(?:\.\d+){0,2})")
 _XEN_IMAGE = re.compile(r"(?:^|/)xen-(\d+\.\d+(?:\.\d+)?)[^/]*\.gz$")
+# A GRUB legacy entry that boots Xen: its kernel is a xen*.gz image.
+_XEN_KERNEL = re.compile(r"(?:^|/)xen[^/\s]*\.gz\b")
 _STORAGE_CLASSES = ("RAID bus controller", "SCSI storage controller", "SATA controller",
                     "Serial Attached SCSI controller", "Mass storage controller",
                     "IDE interface", "Non-Volatile memory controller")
@@ -251,11 +253,11 @@ def read_xen_version(files: HostFiles, found: Discovery, grub_xen: tuple[str, st
                 found.set("host", "from_xen", Found(version.text, "var/lib/dpkg/status",
                                                     f"{package[1]} {ver[1]} installed"))
                 return
-    images = [n for n in files.names("boot") if _XEN_IMAGE.search(n)]
+    images = {n: Version(m[1]) for n in files.names("boot") if (m := _XEN_IMAGE.search(n))}
     if images:
-        best = max(images, key=lambda n: Version(_XEN_IMAGE.search(n)[1]))  # type: ignore[index]
-        found.set("host", "from_xen", Found(_XEN_IMAGE.search(best)[1],  # type: ignore[index]
-                                            f"boot/{best}", "the newest Xen image"))
+        best = max(images, key=images.__getitem__)
+        found.set("host", "from_xen", Found(images[best].text, f"boot/{best}",
+                                            "the newest Xen image"))
         return
     found.comment("host", "no Xen found (no xl/xm info, Xen entry, package or image): "
                           "from_xen unset, a host that becomes a Xen host")
@@ -404,15 +406,11 @@ def read_grub(files: HostFiles, found: Discovery) -> XenLine | None:
     from xenmig.hostfiles.grub import read_legacy_menu
 
     for rel in ("boot/grub/grub.conf", "boot/grub/menu.lst"):
-        if not files.exists(rel):
-            continue
         text = files.text(rel)
         if text is None:
             continue
         menu = read_legacy_menu(text)
-        xen = [e for e in menu.entries if _XEN_IMAGE.search(
-            (e.commands.get("kernel") or "").split(" ", 1)[0] or "x")
-            or re.search(r"(?:^|/)xen[^/\s]*\.gz\b", e.commands.get("kernel") or "")]
+        xen = [e for e in menu.entries if _XEN_KERNEL.search(e.commands.get("kernel") or "")]
         if not xen:
             continue
         default = menu.settings.get("default", "0")
