@@ -33,20 +33,17 @@ from typing import Any
 
 import pytest
 
-from tests.support import lab as lab_support
 from tests.support.cli import xenmig
 from tests.support.fleet import spec_path
 from tests.support.gentoo import SHARED
-from tests.support.kernel import DEBIAN_TARBALL
 from tests.support.lab import (
     LAB_FRAGMENT,
     LAB_SPEC,
     boot,
-    build_kernel,
     cache_dir,
-    cached_kernel,
+    grub_args,
     initramfs,
-    lab_fragment,
+    lab_kernel,
     require_lab,
     xen_image,
 )
@@ -184,17 +181,6 @@ def bridge_commands(net: Path) -> str:
     return "\n".join(out) + "\n"
 
 
-def lab_kernel(request: pytest.FixtureRequest, fragment: str) -> tuple[Path, Path]:
-    """The kernel built in the background since collection (conftest) from
-    the same fragment (the caller checks that), or a cached one, or built
-    now."""
-    if lab_support.BACKGROUND_BUILD is not None:
-        return lab_support.BACKGROUND_BUILD.result()
-    if DEBIAN_TARBALL.is_file() and (cached := cached_kernel(DEBIAN_TARBALL, fragment)):
-        return cached
-    return build_kernel(request.getfixturevalue("linux_tree"), fragment)
-
-
 @pytest.fixture(scope="module")
 def xen_lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Lab:
     require_lab()
@@ -204,19 +190,8 @@ def xen_lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     proc = xenmig(work / "cache", "render", *specs, "--out", out)
     assert proc.returncode == 0, proc.stdout
     host = out / "xen-lab"
-    grub = bash_values(host / "etc/default/grub", "GRUB_CMDLINE_XEN", "GRUB_CMDLINE_XEN_DEFAULT",
-                       "GRUB_CMDLINE_LINUX_XEN_REPLACE",
-                       "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT")
-    # 20_linux_xen: Xen gets both XEN variables, dom0 both REPLACE variables
-    xen_args = " ".join(v for v in (grub.get("GRUB_CMDLINE_XEN", ""),
-                                    grub["GRUB_CMDLINE_XEN_DEFAULT"]) if v)
-    dom0_args = " ".join(v for v in (grub["GRUB_CMDLINE_LINUX_XEN_REPLACE"],
-                                     grub["GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT"]) if v)
-    fragment = (host / "etc/xenmig/kernel/dom0.config").read_text() + \
-        LAB_FRAGMENT.read_text()
-    # what the background build used: the same text as xenmig kernel fragment
-    assert fragment == lab_fragment(LAB_SPEC, LAB_FRAGMENT)
-    kernel, modules = lab_kernel(request, fragment)
+    xen_args, dom0_args = grub_args(host)
+    kernel, modules = lab_kernel(request, host)
 
     dom0_address = load_spec(LAB_SPEC).bridge[1].address[0].split("/")[0]
     domu_init = DOMU_INIT.replace("@GUEST_ADDRESS@", GUEST_ADDRESS).replace(

@@ -10,7 +10,7 @@ Pieces (each a plain function, the test composes them):
 * :func:`initramfs`: a busybox-static initramfs with the Xen tools and
   their libraries (ldd, plus libgcc_s.so.1 which glibc dlopen()s for
   pthread_cancel in xl), the kernel's modules and any other files;
-* :func:`boot`: QEMU (``-cpu max,-smap``: with SMAP the PV dom0 faults
+* :func:`boot`: QEMU (by default ``-cpu max,-smap``: with SMAP the PV dom0 faults
   under TCG) loads the gunzipped Xen with ``-kernel`` and dom0 and its
   initramfs as multiboot modules; the serial log is returned (QEMU exits 0
   even when dom0 crashes: judge by the log).
@@ -33,6 +33,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.kernel import DEBIAN_TARBALL
+from tests.support.shell import bash_values
 from xenmig.kernel.verify import merge
 
 XEN_GZ = Path("/boot/xen-4.17-amd64.gz")
@@ -43,7 +45,8 @@ LIB_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu")
 APPLETS = ("sh", "mount", "depmod", "mkdir", "cat", "echo", "ls", "sleep", "grep", "sed", "ip",
            "brctl", "modprobe", "insmod", "poweroff", "ps", "timeout", "uname", "tail",
            "head", "wc", "tr", "cut", "dmesg", "ping", "awk", "dirname", "basename", "expr",
-           "logger", "which", "stat", "rm", "readlink", "udhcpc", "chmod")
+           "logger", "which", "stat", "rm", "readlink", "udhcpc", "chmod", "date", "kill",
+           "pidof", "dd", "md5sum")
 # What the hotplug scripts (vif-bridge and the files it sources) run besides
 # busybox: bash, flock (util-linux) and the xenstore tools (one binary that
 # acts by its name).
@@ -200,6 +203,35 @@ def start_kernel_build(spec: Path, extra: Path, tarball: Path,
     return future
 
 
+def grub_args(host: Path) -> tuple[str, str]:
+    """Xen's command line and dom0's arguments as the generated
+    /etc/default/grub of the rendered ``host`` tree gives them (GRUB's
+    20_linux_xen: Xen gets both XEN variables, dom0 both REPLACE ones)."""
+    grub = bash_values(host / "etc/default/grub", "GRUB_CMDLINE_XEN", "GRUB_CMDLINE_XEN_DEFAULT",
+                       "GRUB_CMDLINE_LINUX_XEN_REPLACE",
+                       "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT")
+    xen_args = " ".join(v for v in (grub.get("GRUB_CMDLINE_XEN", ""),
+                                    grub["GRUB_CMDLINE_XEN_DEFAULT"]) if v)
+    dom0_args = " ".join(v for v in (grub["GRUB_CMDLINE_LINUX_XEN_REPLACE"],
+                                     grub["GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT"]) if v)
+    return xen_args, dom0_args
+
+
+def lab_kernel(request: pytest.FixtureRequest, host: Path) -> tuple[Path, Path]:
+    """The lab's kernel for the rendered lab ``host`` tree: its generated
+    dom0 fragment plus the lab's additions, which must be what the build
+    started in the background at collection (conftest) used; that build, or
+    a cached one, or one built now."""
+    fragment = (host / "etc/xenmig/kernel/dom0.config").read_text() + \
+        LAB_FRAGMENT.read_text()
+    assert fragment == lab_fragment(LAB_SPEC, LAB_FRAGMENT)
+    if BACKGROUND_BUILD is not None:
+        return BACKGROUND_BUILD.result()
+    if DEBIAN_TARBALL.is_file() and (cached := cached_kernel(DEBIAN_TARBALL, fragment)):
+        return cached
+    return build_kernel(request.getfixturevalue("linux_tree"), fragment)
+
+
 def xen_image(dest: Path) -> Path:
     """Xen as the multiboot ELF QEMU's -kernel loads (gunzipped)."""
     target = dest / "xen-4.17-amd64"
@@ -227,10 +259,12 @@ def _libraries(binaries: list[Path]) -> set[Path]:
 
 
 def initramfs(dest: Path, init: str, files: dict[str, Path | bytes], *,
-              xen_tools: bool = False, modules: Path | None = None) -> Path:
+              xen_tools: bool = False, modules: Path | None = None,
+              tools: dict[str, Path] | None = None) -> Path:
     """A gzipped cpio archive: busybox, ``init`` as /init, ``files``
     ({path in the archive: source file or content}), the Xen tools with
-    their libraries, the kernel's modules."""
+    their libraries, further ``tools`` ({path in the archive: binary}, with
+    their libraries too), the kernel's modules."""
     root = dest.with_suffix(".d")
     shutil.rmtree(root, ignore_errors=True)
     for sub in ("bin", "sbin", "usr/sbin", "usr/lib", "lib64", "proc", "sys", "dev", "tmp",
@@ -245,7 +279,7 @@ def initramfs(dest: Path, init: str, files: dict[str, Path | bytes], *,
         binaries = [XEN_BIN / tool for tool in XEN_TOOLS]
         for binary in binaries:
             shutil.copy2(binary, root / "usr/sbin" / binary.name)
-        for name, tool in HOTPLUG_TOOLS.items():
+        for name, tool in {**HOTPLUG_TOOLS, **(tools or {})}.items():
             (root / name.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(tool, root / name.lstrip("/"))
             binaries.append(tool)
@@ -276,13 +310,14 @@ def initramfs(dest: Path, init: str, files: dict[str, Path | bytes], *,
 
 
 def boot(xen: Path, xen_args: str, kernel: Path, kernel_args: str, initrd: Path,
-         log: Path, timeout: int = 420) -> str:
-    """Boot Xen with dom0 ``kernel`` under QEMU TCG; the serial log."""
+         log: Path, timeout: int = 420, cpu: str = "max,-smap") -> str:
+    """Boot Xen with dom0 ``kernel`` under QEMU TCG on the QEMU ``cpu``;
+    the serial log."""
     for path in (kernel, initrd):
         if " " in str(path) or "," in str(path):
             raise ValueError(f"{path}: QEMU's multiboot module list takes no spaces or commas")
     command = [
-        QEMU, "-accel", "tcg,thread=multi", "-cpu", "max,-smap", "-m", "2048", "-smp", "2",
+        QEMU, "-accel", "tcg,thread=multi", "-cpu", cpu, "-m", "2048", "-smp", "2",
         "-nographic", "-no-reboot", "-serial", "mon:stdio", "-display", "none",
         # one NIC on QEMU's user network, whose DHCP server answers the
         # lab's DHCP bridge
