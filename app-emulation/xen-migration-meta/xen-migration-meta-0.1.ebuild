@@ -10,7 +10,7 @@ S="${WORKDIR}"
 LICENSE="metapackage"
 SLOT="0"
 KEYWORDS="~amd64"
-IUSE="+flask old-lts-kernel +pygrub"
+IUSE="cluster +flask old-lts-kernel +pygrub remus"
 
 # The USE flags of the original migration (Xen 3.2, 2010), as they exist today:
 # - flask: still a flag of app-emulation/xen; it builds the hypervisor with
@@ -23,6 +23,17 @@ IUSE="+flask old-lts-kernel +pygrub"
 # old-lts-kernel: systemd 260 raised its minimum kernel to 5.10 (260 NEWS:
 # "baseline 5.4 -> 5.10"); 258 and 259 need 5.4.  systemd-utils-259 is
 # therefore the last udev provider for a dom0 that must stay on 5.4-5.9.
+#
+# remus: what Xen's remus-netbuf-setup script runs for xl remus's network
+# buffering: nl-qdisc-add from libnl's utilities, tc (iproute2, above) and
+# ifconfig (net-tools).  xen-tools 4.20 links libnl:3 itself, so its libxl
+# has netbuf (and COLO) built in.
+#
+# cluster: the Corosync/DRBD/resource-agents part of a Pacemaker cluster
+# (xenmig cluster render): what ::gentoo carries.  sys-cluster/pacemaker
+# itself is not in ::gentoo (and with it drbd-utils' USE=pacemaker, whose
+# ocf:linbit:drbd agent the generated CIB uses, cannot be satisfied), nor
+# are fence-agents: "xenmig cluster check" reports that and what to do.
 RDEPEND="
 	app-emulation/xen[flask?]
 	app-emulation/xen-tools
@@ -34,6 +45,8 @@ RDEPEND="
 		virtual/dist-kernel
 		sys-kernel/xen-sources
 	)
+	cluster? ( sys-cluster/corosync sys-cluster/drbd-utils sys-cluster/resource-agents )
 	old-lts-kernel? ( <sys-apps/systemd-utils-260[udev] )
 	pygrub? ( app-emulation/xen-tools[pygrub,python] )
+	remus? ( dev-libs/libnl:3[utils] sys-apps/net-tools )
 "

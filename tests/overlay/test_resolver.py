@@ -9,21 +9,23 @@ from tests.support.gentoo import Lab, autounmask_changes, merge_list
 META = "app-emulation/xen-migration-meta"
 # What emerge --pretend merges for the meta-package on an empty amd64 root
 # (the build tools come with the eclasses' dependencies: gpep517 and
-# setuptools for the tools, git's perl, the kernel's build tools).  The
+# setuptools for the tools, git's perl, the kernel's build tools; libnl is
+# xen-tools 4.20's, for Remus's netbuf and COLO).  The
 # release 0.1.0 of the tools predates tree-sitter.
 EXPECTED_MERGE_LIST = [
     "virtual/pkgconfig-3::gentoo",
+    "sys-devel/bison-3.8.2-r3::gentoo",
     "dev-lang/perl-5.40.2::gentoo",
     "net-misc/bridge-utils-1.7.1-r1::gentoo",
-    "sys-devel/bison-3.8.2-r3::gentoo",
     "sys-libs/ncurses-6.5_p20250802::gentoo",
+    "sys-devel/flex-2.6.4-r6::gentoo",
     "app-alternatives/cpio-0::gentoo",
     "app-alternatives/bc-0::gentoo",
-    "sys-devel/flex-2.6.4-r6::gentoo",
     "virtual/libelf-3-r1::gentoo",
     "dev-lang/python-3.13.14::gentoo",
     "sys-apps/iproute2-7.0.0::gentoo",
     "dev-vcs/git-2.52.0::gentoo",
+    "dev-libs/libnl-3.11.0::gentoo",
     "dev-python/gpep517-20::gentoo",
     "app-emulation/xen-tools-4.20.3::gentoo",
     "sys-apps/portage-3.0.81.2::gentoo",
@@ -80,3 +82,32 @@ def test_old_lts_kernel_pins_udev_to_an_installable_provider(lab: Lab) -> None:
     assert resolution.success, resolution.problems
     assert "sys-apps/systemd-utils-259.4::gentoo" in resolution.merge_list
     assert not any("systemd-utils-260" in cpv for cpv in resolution.merge_list)
+
+
+def test_remus_pulls_the_netbuf_userland(lab: Lab) -> None:
+    """USE=remus with libnl's utilities (what the remus rule writes to
+    package.use): libnl[utils] and net-tools join, both stable."""
+    remus = lab.derive("remus", {
+        "package.accept_keywords": "\n".join(EXPECTED_CHANGES) + "\n",
+        "package.use": f"{META} remus\ndev-libs/libnl utils\n",
+    })
+    resolution = remus.view.resolve([META])
+    assert resolution.success, resolution.problems
+    assert {"dev-libs/libnl-3.11.0::gentoo", "sys-apps/net-tools-2.10::gentoo"} <= set(
+        resolution.merge_list)
+    assert resolution.changes == ()
+
+
+def test_cluster_pulls_what_gentoo_has_of_the_stack(lab: Lab) -> None:
+    """USE=cluster: corosync (stable), drbd-utils and resource-agents
+    (both ~amd64 in ::gentoo, so keywords); their own dependencies outside
+    the snapshot are pruned from the replicas."""
+    cluster = lab.derive("cluster", {
+        "package.accept_keywords": "\n".join(EXPECTED_CHANGES) + "\n",
+        "package.use": f"{META} cluster\n",
+    })
+    resolution = cluster.view.resolve([META])
+    assert {"sys-cluster/corosync-3.1.0::gentoo", "sys-cluster/drbd-utils-9.27.0::gentoo",
+            "sys-cluster/resource-agents-4.15.1::gentoo"} <= set(resolution.merge_list)
+    assert sorted(resolution.changes) == ["=sys-cluster/drbd-utils-9.27.0 ~amd64",
+                                          "=sys-cluster/resource-agents-4.15.1 ~amd64"]

@@ -17,7 +17,8 @@ What the primary gets:
 * for network buffering (the default; xl remus ``-n`` turns it off): xl.conf's
   ``remus.default.netbufscript``, the dom0 kernel's qdisc and ifb options
   (:mod:`xenmig.kernel.fragments`), ``ifb`` loaded at boot with a device per
-  protected vif.
+  protected vif, and the userland the netbuf script runs (the meta-package's
+  ``remus`` flag: libnl's utilities, net-tools).
 
 Disks: Remus replicates a disk only through DRBD's "protocol D", which
 exists in an old Remus fork of DRBD 8.3, never in mainline DRBD (Xen's
@@ -43,7 +44,7 @@ from xenmig.output.contributions import (
     Contribution,
     Link,
 )
-from xenmig.rules.context import Context
+from xenmig.rules.context import META, Context
 from xenmig.spec.model import DomuSection, RemusSection
 
 NETBUF_SCRIPT = "/etc/xen/scripts/remus-netbuf-setup"
@@ -129,3 +130,8 @@ def remus(ctx: Context) -> Iterator[Finding | Contribution | Link]:
         yield Contribution(IFB_MODPROBE, f"options ifb numifbs={vifs}",
                            "one ifb device per vif Remus buffers")
         yield Contribution(IFB_MODULES_LOAD, "ifb", "Remus's network buffers use ifb devices")
+        # what remus-netbuf-setup runs: nl-qdisc-add (libnl's utilities),
+        # ifconfig (net-tools); the meta-package's remus flag pulls them in
+        why = "the userland of Remus's network buffering (remus-netbuf-setup)"
+        yield Contribution("package.use", f"{META} remus", why)
+        yield Contribution("package.use", "dev-libs/libnl utils", why)
