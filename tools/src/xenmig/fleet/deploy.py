@@ -21,7 +21,7 @@ from pathlib import Path
 
 from xenmig.errors import UserError
 from xenmig.findings import Finding
-from xenmig.output.blocks import BEGIN, MAKE_CONF_FILE, MANAGED_FILE, Merged, merge_block
+from xenmig.output.blocks import MAKE_CONF_FILE, MANAGED_FILE, Merged, merge_block, starts_block
 from xenmig.output.contributions import MAKE_CONF, XENDOMAINS_AUTO, Link
 from xenmig.output.targets import GUESTS, PACKAGE_TARGETS, is_guest_target, row
 from xenmig.output.writer import TARGETS, FileChange, plan_blocks
@@ -66,7 +66,7 @@ def read_tree(tree: Path) -> tuple[dict[str, str], list[Link]]:
             text = path.read_text(encoding="utf-8", errors="surrogateescape")
             # one intact block and nothing else: what merge_block accepts as
             # xenmig's own, owned file with the block as its whole content
-            if not text.startswith(BEGIN) or merge_block(text.encode(), None, owned=True) \
+            if not starts_block(text) or merge_block(text.encode(), None, owned=True) \
                     != Merged(None):
                 raise UserError(f"{path}: not an intact xenmig block (edited after rendering?)")
             blocks[target] = text

@@ -10,7 +10,9 @@ Every file xenmig writes holds one managed block::
 
 The digest covers the block's body, so that a later run can tell a block
 edited by hand (left alone, reported) from one xenmig wrote.  In a package.*
-directory xenmig's file is named :data:`MANAGED_FILE`.
+directory xenmig's file is named :data:`MANAGED_FILE`.  An XML file (the
+cluster's CIB) has the same block in XML comments (:data:`XML`):
+``<!-- BEGIN xenmig <digest>: ... -->`` ... ``<!-- END xenmig -->``.
 """
 
 from __future__ import annotations
@@ -34,11 +36,40 @@ BEGIN = "# BEGIN xenmig "
 END = "# END xenmig"
 
 
+@dataclass(frozen=True)
+class Style:
+    """How the block's own lines are comments in the file."""
+
+    open: str
+    close: str
+
+    @property
+    def begin(self) -> str:
+        return f"{self.open}BEGIN xenmig "
+
+    @property
+    def end(self) -> str:
+        return f"{self.open}END xenmig{self.close}"
+
+    def comment(self, text: str) -> str:
+        return f"{self.open}{text}{self.close}"
+
+
+HASH = Style("# ", "")
+XML = Style("<!-- ", " -->")
+STYLES = (HASH, XML)
+
+
+def starts_block(text: str) -> bool:
+    """Whether ``text`` starts with xenmig's BEGIN line (either style)."""
+    return any(text.startswith(style.begin) for style in STYLES)
+
+
 def digest(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
-def block_body(contributions: Iterable[Contribution]) -> str:
+def block_body(contributions: Iterable[Contribution], style: Style = HASH) -> str:
     """The body of a block: lines grouped under their reason, in rule order."""
     groups: dict[str, list[str]] = {}
     for c in contributions:
@@ -46,13 +77,15 @@ def block_body(contributions: Iterable[Contribution]) -> str:
         if c.line not in lines:
             lines.append(c.line)
     return "".join(
-        f"# {why}\n" + "".join(f"{line}\n" for line in lines) for why, lines in groups.items()
+        style.comment(why) + "\n" + "".join(f"{line}\n" for line in lines)
+        for why, lines in groups.items()
     )
 
 
-def render_block(spec: HostSpec, body: str) -> str:
-    return (f"{BEGIN}{digest(body)}: managed by xenmig for host {spec.name} "
-            f"({spec.path.name}); edit the host spec, not this block\n{body}{END}\n")
+def render_block(spec: HostSpec, body: str, style: Style = HASH) -> str:
+    header = (f"BEGIN xenmig {digest(body)}: managed by xenmig for host {spec.name} "
+              f"({spec.path.name}); edit the host spec, not this block")
+    return f"{style.comment(header)}\n{body}{style.end}\n"
 
 
 def grouped(contributions: Iterable[Contribution]) -> dict[str, list[Contribution]]:
@@ -62,7 +95,7 @@ def grouped(contributions: Iterable[Contribution]) -> dict[str, list[Contributio
     return targets
 
 
-_BEGIN_RE = re.compile(r"^# BEGIN xenmig ([0-9a-f]{16}):")
+_BEGIN_RE = re.compile(r"^(?:# |<!-- )BEGIN xenmig ([0-9a-f]{16}):")
 # What prevents merging xenmig's block into a file.
 NO_END = "managed block without its end line"
 EDITED = "managed block edited by hand"
@@ -92,10 +125,12 @@ def _encode(text: str) -> bytes:
 
 
 def _find_block(lines: list[str]) -> tuple[int, int] | None:
-    start = next((i for i, line in enumerate(lines) if line.startswith(BEGIN)), None)
+    start = next((i for i, line in enumerate(lines) if starts_block(line)), None)
     if start is None:
         return None
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip("\r\n") == END), None)
+    end_line = next(s.end for s in STYLES if lines[start].startswith(s.begin))
+    end = next((i for i in range(start + 1, len(lines))
+                if lines[i].rstrip("\r\n") == end_line), None)
     return None if end is None else (start, end)
 
 
@@ -109,7 +144,7 @@ def merge_block(old: bytes | None, block: str | None, owned: bool,
     lines = _decode(old).splitlines(keepends=True)
     found = _find_block(lines)
     if found is None:
-        if lines and any(line.startswith(BEGIN) for line in lines):
+        if lines and any(starts_block(line) for line in lines):
             return Conflict(NO_END)
         if owned:
             return Conflict(FOREIGN)

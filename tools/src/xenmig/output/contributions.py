@@ -47,6 +47,17 @@ REMUS_CONF_D = "/etc/conf.d/xenmig-remus.{guest}"
 IFB_MODPROBE = "/etc/modprobe.d/xenmig-ifb.conf"
 IFB_MODULES_LOAD = "/etc/modules-load.d/xenmig-ifb.conf"
 
+# A Pacemaker/DRBD cluster the host is a member of (clusters/<name>.toml
+# beside its spec): Corosync's configuration, a DRBD resource and the xl
+# configuration Pacemaker starts for each guest the member may run, the
+# cluster's CIB, and the kernel option DRBD needs.
+COROSYNC_CONF = "/etc/corosync/corosync.conf"
+DRBD_RES = "/etc/drbd.d/{guest}.res"
+CLUSTER_DIR = "/etc/xenmig/cluster"
+CLUSTER_GUEST = f"{CLUSTER_DIR}/{{guest}}.cfg"
+CLUSTER_CIB = f"{CLUSTER_DIR}/{{file}}.cib.xml"
+CLUSTER_KERNEL = "/etc/kernel/config.d/91-xenmig-cluster.config"
+
 
 def guest_config(name: str) -> str:
     return f"{XEN_DIR}/{name}.cfg"

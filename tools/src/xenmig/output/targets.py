@@ -16,7 +16,13 @@ import functools
 import re
 from dataclasses import dataclass
 
+from xenmig.output.blocks import HASH, XML, Style
 from xenmig.output.contributions import (
+    CLUSTER_CIB,
+    CLUSTER_GUEST,
+    CLUSTER_KERNEL,
+    COROSYNC_CONF,
+    DRBD_RES,
     ENV_NO_COLLISION_PROTECT,
     ENV_NO_SSP,
     GRUB_DEFAULTS,
@@ -58,6 +64,10 @@ PORTAGE = ("portage configuration: takes effect with the next emerge "
 GUESTS = ("guests: a running guest keeps its configuration until it is shut down and "
           "created again; restarting xendomains shuts every guest down")
 KERNEL = "kernel fragment: takes effect with the next kernel build and boot"
+CLUSTER = ("cluster: the first time, its bootstrap (xenmig cluster plan CLUSTER.toml: DRBD's "
+           "first sync, Corosync and Pacemaker started, the CIB loaded) in a maintenance "
+           "window; later, drbdadm adjust, corosync-cfgtool -R and cibadmin --replace apply "
+           "a change")
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,7 @@ class Target:
     resolver_input: bool
     applying: str
     doc: str
+    style: Style = HASH  # how xenmig's block lines are comments in the file
 
     @property
     def pattern(self) -> bool:
@@ -135,6 +146,16 @@ TABLE: tuple[Target, ...] = (
            "(at boot, from modules-load.d)", "enough ifb devices for Remus's network buffers"),
     Target(IFB_MODULES_LOAD, Placement.WHOLE, False, "modules-load.d: read at boot",
            "ifb loaded at boot for Remus's network buffers"),
+    Target(COROSYNC_CONF, Placement.WHOLE, False, CLUSTER,
+           "Corosync's configuration of the host's cluster"),
+    Target(CLUSTER_KERNEL, Placement.WHOLE, False, KERNEL,
+           "DRBD in the dom0 kernel of a cluster member"),
+    Target(DRBD_RES, Placement.WHOLE, False, CLUSTER,
+           "the DRBD resource of each cluster guest the member may run"),
+    Target(CLUSTER_GUEST, Placement.WHOLE, False, CLUSTER,
+           "the xl configuration Pacemaker starts a cluster guest with (disks on DRBD)"),
+    Target(CLUSTER_CIB, Placement.WHOLE, False, CLUSTER,
+           "the cluster's CIB (cibadmin loads it in the bootstrap)", XML),
 )
 
 # The fixed targets, in the order the writer plans them.
@@ -170,6 +191,12 @@ def is_guest_target(target: str) -> bool:
 def is_guest_config(target: str) -> bool:
     """A guest's xl configuration (``/etc/xen/<name>.cfg``)."""
     return GUEST_CONFIG.matches(target)
+
+
+def style_of(target: str) -> Style:
+    """How xenmig's block is written in the target (XML comments in the CIB)."""
+    found = row(target)
+    return HASH if found is None else found.style
 
 
 def resolver_input(target: str) -> bool:

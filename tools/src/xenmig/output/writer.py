@@ -64,6 +64,7 @@ from xenmig.output.targets import (
     is_guest_target,
     root_relative,
     row,
+    style_of,
 )
 from xenmig.spec import HostSpec
 
@@ -72,8 +73,8 @@ from xenmig.spec import HostSpec
 TARGETS = FIXED
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
-_OWNER_RE = re.compile(rb"^# BEGIN xenmig [0-9a-f]{16}: managed by xenmig for host (\S+) \(",
-                       re.MULTILINE)
+_OWNER_RE = re.compile(rb"^(?:# |<!-- )BEGIN xenmig [0-9a-f]{16}: managed by xenmig for host "
+                       rb"(\S+) \(", re.MULTILINE)
 
 
 class ManagedBlockEdited(TextFinding):
@@ -406,7 +407,8 @@ def plan_writes(
     ``evaluation``: a copy for the resolver, written for no host in
     particular (the blocks of the root's own host are replaced)."""
     blocks = {
-        t: render_block(spec, block_body(items)) for t, items in grouped(contributions).items()
+        t: render_block(spec, block_body(items, style := style_of(t)), style)
+        for t, items in grouped(contributions).items()
     }
     return plan_blocks(spec.name, root, blocks, links, report_temps=report_temps,
                        evaluation=evaluation)
