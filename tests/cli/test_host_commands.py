@@ -33,7 +33,11 @@ def test_check_json_and_exit_status(tmp_path: Path) -> None:
     assert {f["name"] for f in errors} == {"Dom0Is32Bit", "KernelTooOldForGlibc", "NoUdevForKernel"}
     dom0 = next(f for f in errors if f["name"] == "Dom0Is32Bit")
     assert dom0["file"] == str(spec_path("xen01")) and dom0["key"] == "[host] arch"
-    assert {f["level"] for f in findings if f["host"] == "xen10"} == {"info"}
+    assert {f["level"] for f in findings if f.get("host") == "xen10"} == {"info"}
+    # xen10's cluster (examples/fleet/clusters/xenha.toml), reported once
+    clustered = [f for f in findings if f["scope"] == "cluster"]
+    assert [f["name"] for f in clustered if f["level"] == "warning"] == ["ClusterStackMissing"]
+    assert len({f["name"] for f in clustered}) == len(clustered)
 
     ok = xenmig(tmp_path, "check", spec_path("xen10"))
     assert ok.returncode == 0, ok.stdout
@@ -85,11 +89,15 @@ def test_render_the_fleet(tmp_path: Path) -> None:
     assert sorted(rendered) == [
         "etc/conf.d/net",
         "etc/conf.d/xenmig-remus.dns",
+        "etc/corosync/corosync.conf",
         "etc/default/grub",
+        "etc/drbd.d/gateway.res",
+        "etc/drbd.d/router.res",
         "etc/init.d/net.extbr0",
         "etc/init.d/net.xenbr0",
         "etc/init.d/xenmig-remus.dns",
         "etc/kernel/config.d/90-xenmig-dom0.config",
+        "etc/kernel/config.d/91-xenmig-cluster.config",
         "etc/modprobe.d/xenmig-ifb.conf",
         "etc/modules-load.d/xenmig-ifb.conf",
         "etc/portage/env/xenmig-no-ssp.conf",
@@ -105,13 +113,15 @@ def test_render_the_fleet(tmp_path: Path) -> None:
         "etc/runlevels/default/xenmig-remus.dns",
         "etc/xen/auto/build.cfg",
         "etc/xen/auto/dns.cfg",
-        "etc/xen/auto/router.cfg",
         "etc/xen/auto/win2022.cfg",
         "etc/xen/build.cfg",
         "etc/xen/dns.cfg",
         "etc/xen/router.cfg",
         "etc/xen/win2022.cfg",
         "etc/xen/xl.conf",
+        "etc/xenmig/cluster/gateway.cfg",
+        "etc/xenmig/cluster/router.cfg",
+        "etc/xenmig/cluster/xenha.cib.xml",
         "etc/xenmig/guests/build/inittab",
         "etc/xenmig/guests/dns/inittab",
         "etc/xenmig/guests/router/inittab",
@@ -121,7 +131,8 @@ def test_render_the_fleet(tmp_path: Path) -> None:
     # rendering again changes nothing
     again = xenmig(tmp_path / "cache", "render", spec_path("xen10"), "--out", out)
     assert again.returncode == 0
-    assert all(line.split()[1] == "identical" for line in again.stdout.splitlines())
+    assert all(line.split()[1] == "identical" for line in again.stdout.splitlines()
+               if line.startswith("xen10: "))
     assert files(out / "xen10") == rendered
 
 
@@ -164,10 +175,13 @@ def test_plan(tmp_path: Path) -> None:
     assert titles.index("Rebuild the packages that must not use stack protection first") < (
         titles.index("Update the system and install the Xen stack")
     )
-    guests = plans["xen10"]["steps"][-1]
+    guests, cluster = plans["xen10"]["steps"][-2:]
     assert guests["title"].startswith("Start the guests")
+    # the router is the cluster's: Pacemaker starts it after the bootstrap
     assert guests["commands"] == [f"xl create /etc/xen/{name}.cfg"
-                                  for name in ("router", "build", "win2022", "dns")]
+                                  for name in ("build", "win2022", "dns")]
+    assert cluster["title"].startswith("Bootstrap cluster xenha (xen10, xen11) once")
+    assert "xen10: drbdadm primary --force router" in cluster["commands"]
 
 
 def test_config_root_supplies_repositories_and_profile(tmp_path: Path, lab: Lab) -> None:

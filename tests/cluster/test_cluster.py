@@ -89,10 +89,15 @@ def running(rendered: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[P
 
 
 def test_every_member_gets_the_same_cluster_files(rendered: Path) -> None:
+    """The same files on both, each as xenmig's block for its member (the
+    first line names the host)."""
     for rel in ("etc/corosync/corosync.conf", "etc/xenmig/cluster/xenha.cib.xml",
                 "etc/kernel/config.d/91-xenmig-cluster.config",
                 "etc/drbd.d/gateway.res", "etc/xenmig/cluster/gateway.cfg"):
-        assert (rendered / "xen10" / rel).read_text() == (rendered / "xen11" / rel).read_text()
+        ten, eleven = ((rendered / host / rel).read_text().split("\n", 1)
+                       for host in ("xen10", "xen11"))
+        assert ten[1] == eleven[1], rel
+        assert "for host xen10 (xen10.toml)" in ten[0] and "for host xen11" in eleven[0]
     xl = (rendered / "xen11/etc/xenmig/cluster/gateway.cfg").read_text()
     assert 'disk = [ "phy:/dev/drbd10,xvda,w", "phy:/dev/drbd11,xvdb,w" ]' in xl
     assert "mac=00:16:3e:" in xl
@@ -237,10 +242,14 @@ def test_findings_of_a_cluster(tmp_path: Path) -> None:
                                        'members = ["xen10", "xen11"]\nno_fencing = "a lab '
                                        'pair on one desk, nothing of value on it"')
     text = re.sub(r"fencing = \{[^}]*\}\n", "", text)
-    text += ('\n[[guest]]\nname = "router"\npeer = "xen11"\ndrbd_minor = 11\n'
-             'drbd_port = 7790\nlive_migrate = true\n\n[[guest]]\nname = "build"\n'
-             'peer = "xen11"\ndrbd_minor = 20\ndrbd_port = 7791\n')
+    # the router on gateway's second minor and port; build (autostarted, an
+    # image file) too
+    text = text.replace("drbd_minor = 20\ndrbd_port = 7791", "drbd_minor = 11\ndrbd_port = 7790")
+    text += '\n[[guest]]\nname = "build"\npeer = "xen11"\ndrbd_minor = 30\ndrbd_port = 7792\n'
     path = _cluster(tmp_path, text)
+    # xen11 without the external bridge the router is on
+    xen11 = path.parent.parent / "xen11.toml"
+    xen11.write_text(xen11.read_text().replace('name = "extbr0"', 'name = "dmzbr0"'))
     proc = xenmig(tmp_path / "cache", "cluster", "check", path, "--json", merge_stderr=False)
     assert proc.returncode == 1
     import json
@@ -249,10 +258,11 @@ def test_findings_of_a_cluster(tmp_path: Path) -> None:
     assert found == {
         ("ClusterWithoutFencing", "xenha"), ("TwoNodeQuorum", "xenha"),
         ("DrbdClash", "xenha"),  # /dev/drbd11: gateway's second disk and router's
-        ("ClusterGuestAutostart", "router"), ("ClusterGuestAutostart", "build"),
+        ("ClusterGuestAutostart", "build"),
         ("ClusterDiskNotBlock", "build"),  # an image file under /var/lib/xen/images
         ("GuestNotMovable", "router"),  # xen11 has no extbr0
         ("LiveMigration", "gateway"),
+        ("ClusterMemoryShort", None),  # xen11 (2G) with build's 4096 MiB
     }, found
     gateway = next(f for f in json.loads(proc.stdout) if f["name"] == "LiveMigration")
     assert gateway["message"] == "xl migrate gateway xen10 (PV: the hypervisor needs shadow " \

@@ -64,7 +64,13 @@ def test_inventory_and_bundles(rendered: tuple[Path, Path]) -> None:
     assert bundle["blocks"]["/etc/conf.d/net"] == (out / "xen10/etc/conf.d/net").read_text()
     assert bundle["blocks"]["package.use"] == (
         out / "xen10/etc/portage/package.use/90-xenmig").read_text()
-    assert ["/etc/xen/auto/router.cfg", "/etc/xen/router.cfg"] in bundle["links"]
+    assert ["/etc/xen/auto/build.cfg", "/etc/xen/build.cfg"] in bundle["links"]
+    # the router is the cluster's (examples/fleet/clusters/xenha.toml): no
+    # xendomains link, and the cluster's files with the CIB in XML comments
+    assert not any(link[0] == "/etc/xen/auto/router.cfg" for link in bundle["links"])
+    cib = "/etc/xenmig/cluster/xenha.cib.xml"
+    assert bundle["blocks"][cib] == (out / "xen10" / cib.lstrip("/")).read_text()
+    assert bundle["blocks"][cib].startswith("<!-- BEGIN xenmig ")
 
 
 def test_check_apply_and_nothing_left(rendered: tuple[Path, Path], tmp_path: Path) -> None:
@@ -82,6 +88,7 @@ def test_check_apply_and_nothing_left(rendered: tuple[Path, Path], tmp_path: Pat
     assert '+++ after: etc/conf.d/net' in check.stdout
     assert '+config_extbr0="null"' in check.stdout
     assert "detaches the running guests' vifs" in check.stdout
+    assert "cluster: the first time, its bootstrap" in check.stdout
     assert tree(roots / "xen11") == {} and net.read_text() == HOST_NET  # nothing written
 
     run = playbook(ansible, roots)
@@ -148,6 +155,9 @@ def test_maintenance_names_what_needs_a_window(rendered: tuple[Path, Path],
     notes = maintenance(changes)
     assert any(n.startswith("bridges: restarting net.<bridge>") for n in notes)
     assert any("restarting xendomains shuts every guest down" in n for n in notes)
+    # a cluster member: its bootstrap belongs in a maintenance window
+    assert any(n.startswith("cluster: the first time, its bootstrap (xenmig cluster plan")
+               for n in notes)
     assert maintenance([c for c in changes if c.target == "package.use"]) == [
         "portage configuration: takes effect with the next emerge "
         "(emerge --ask --update --deep --newuse @world)"]

@@ -23,13 +23,18 @@ REINSTALLED = [
     "RequiredUseAdded",
     "TestingKeywordNeeded", "TestingKeywordNeeded", "XenSeriesPinned",
 ]
+# Both are members of the cluster xenha (examples/fleet/clusters/xenha.toml):
+# its findings come with each, and drbd-utils and resource-agents (~amd64 in
+# ::gentoo) need keywords.
+CLUSTER = ["ClusterStackMissing", "LiveMigration", "LiveMigration", "TwoNodeQuorum"]
 EXPECTED = {
-    "xen10": [
+    "xen10": sorted([
         "FlagReplaced", "GlibcFiltersSspItself", "GrubCmdlineUnread", "PvhGrubImage",
-        "RemusProtected", "RequiredUseAdded",
-        "TestingKeywordNeeded", "TestingKeywordNeeded", "XenSeriesPinned",
-    ],
-    "xen11": ["GrubCmdlineUnread", "TestingKeywordNeeded", "TestingKeywordNeeded", "UdevPinned"],
+        "RemusProtected", "RequiredUseAdded", *["TestingKeywordNeeded"] * 4, "XenSeriesPinned",
+        *CLUSTER,
+    ]),
+    "xen11": sorted(["GrubCmdlineUnread", *["TestingKeywordNeeded"] * 4, "UdevPinned",
+                     *CLUSTER]),
 }
 
 
@@ -71,6 +76,8 @@ def test_xen10_modern_dom0(snapshot_repos: RepoSet) -> None:
     assert lines(result, "package.accept_keywords") == [
         "=app-emulation/xen-migration-meta-0.1 ~amd64",
         "=app-emulation/xen-migration-tools-0.1.0 ~amd64",
+        "=sys-cluster/drbd-utils-9.27.0 ~amd64",  # the cluster flag's, from ::gentoo
+        "=sys-cluster/resource-agents-4.15.1 ~amd64",
     ]
     assert lines(result, "package.mask") == [
         ">=app-emulation/xen-4.20_alpha", ">=app-emulation/xen-tools-4.20_alpha",

@@ -13,11 +13,14 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from xenmig.cluster.bootstrap import bootstrap
+from xenmig.cluster.membership import Membership, memberships
 from xenmig.findings import Finding, Level
 from xenmig.guests.console import inittab_line
 from xenmig.host import Assessment
 from xenmig.kernel import check as kernel_check
 from xenmig.rules import arch, boot, guests, keywords, ssp, udev, upgrade, use, xen_series
+from xenmig.rules import cluster as cluster_rules
 from xenmig.rules.context import DOM0_PROFILES
 from xenmig.spec import HostSpec, Version
 from xenmig.spec.dump import dump
@@ -152,11 +155,14 @@ def in_place_steps(assessment: Assessment) -> list[Step]:
         note=KERNEL_NOTE,
     ))
     steps.append(Step("Reboot into Xen and check the host", ("xl info", "xl list")))
-    if spec.domu:
-        gettys = [d.name for d in spec.domu if d.type != "hvm" and inittab_line(d.os)]
+    found, _ = memberships(spec)
+    clustered = {g.name for m in found for g in m.cluster.guests if g.home == spec.name}
+    own = [d for d in spec.domu if d.name not in clustered]
+    if own:
+        gettys = [d.name for d in own if d.type != "hvm" and inittab_line(d.os)]
         steps.append(Step(
             "Start the guests (xendomains starts the ones linked in /etc/xen/auto at boot)",
-            tuple(f"xl create /etc/xen/{d.name}.cfg" for d in spec.domu),
+            tuple(f"xl create /etc/xen/{d.name}.cfg" for d in own),
             _names(findings, guests.PvhGrubImage, guests.GuestNicChanged,
                    guests.GuestFirmwareChanged, guests.GuestDeviceModelChanged,
                    guests.GuestSettingOverridden),
@@ -164,6 +170,8 @@ def in_place_steps(assessment: Assessment) -> list[Step]:
             "to its /etc/inittab (sysvinit guests) so that xl console gets a login"
             if gettys else "",
         ))
+    for membership in found:
+        steps.append(_cluster_step(membership, findings))
     if collision:
         steps.append(Step(
             "Re-enable collision protection for the Xen packages",
@@ -179,6 +187,24 @@ def in_place_steps(assessment: Assessment) -> list[Step]:
             f"first set the new version as [host] kernel in {spec.path}",
         ))
     return steps
+
+
+def _cluster_step(membership: Membership, findings: list[Finding]) -> Step:
+    """The bootstrap of a cluster the host is a member of (``xenmig
+    cluster plan``), once for the whole cluster, in a maintenance window."""
+    cluster = membership.cluster
+    commands = tuple(command for step in bootstrap(cluster, membership.specs)
+                     for command in step.commands)
+    return Step(
+        f"Bootstrap cluster {cluster.name} ({', '.join(cluster.members)}) once, in a "
+        "maintenance window, after every member runs Xen with its rendered files: DRBD's first "
+        "sync, Corosync and Pacemaker, the CIB; Pacemaker then starts "
+        f"{', '.join(g.name for g in cluster.guests) or 'its guests'}",
+        commands,
+        _names(findings, *cluster_rules.FINDINGS),
+        f"each command runs on the member it names; xenmig cluster plan {cluster.path} "
+        "prints them with their reasons",
+    )
 
 
 def reinstall_steps(old: Assessment, new: Assessment) -> list[Step]:

@@ -32,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     with Answers(repos.repos) as answers:  # shared by the hosts
         for spec in specs:
             findings += assess(spec, repos, args.root, answers).findings
+    # a cluster's findings come with each of its members: once
+    findings = list(dict.fromkeys(findings))
     if args.json:
         print_json([f.as_json() for f in findings])
     else:

@@ -8,8 +8,10 @@ the directory above ``clusters/``), one ``<member>.toml`` each.  ``render``
 writes, for each member, ``DIR/<member>/etc/corosync/corosync.conf``, the
 DRBD resource ``etc/drbd.d/<guest>.res`` and the xl configuration
 ``etc/xenmig/cluster/<guest>.cfg`` of each guest it may run, and the CIB
-``etc/xenmig/cluster/<cluster>.cib.xml``.  Exit status 0, 1 with error
-findings (nothing is written), 2 for bad input.
+``etc/xenmig/cluster/<cluster>.cib.xml``, each as xenmig's managed block
+(XML comments in the CIB), the same files the member's own ``render``
+writes (it reads the cluster files beside its spec).  Exit status 0, 1
+with error findings (nothing is written), 2 for bad input.
 """
 
 from __future__ import annotations
@@ -19,9 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from xenmig.cli.common import print_findings, print_json
-from xenmig.errors import UserError
 from xenmig.findings import Level, exit_status, has_errors
-from xenmig.spec import HostSpec
 
 
 def add_parser(sub: Any) -> None:
@@ -42,22 +42,11 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from xenmig.cluster.check import check_cluster
-    from xenmig.cluster.model import load_cluster
-    from xenmig.cluster.render import render_cluster
-    from xenmig.spec import load_spec
+    from xenmig.cluster.membership import load_with_members
 
     fleet = args.fleet or args.cluster.resolve().parent.parent
-    specs: dict[str, HostSpec] = {}
-
-    def homes(members: tuple[str, ...]) -> dict[str, str]:
-        for member in members:
-            path = fleet / f"{member}.toml"
-            if not path.is_file():
-                raise UserError(f"{args.cluster}: [cluster] members: {member}: no spec {path}")
-            specs[member] = load_spec(path)
-        return {d.name: name for name, spec in specs.items() for d in spec.domu}
-
-    cluster = load_cluster(args.cluster, homes)
+    membership = load_with_members(args.cluster, fleet)
+    cluster, specs = membership.cluster, membership.specs
     findings = list(check_cluster(cluster, specs))
     if args.cluster_command == "plan":
         from xenmig.cluster.bootstrap import bootstrap
@@ -78,11 +67,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_findings(findings)
     if args.cluster_command == "render" and not has_errors(findings):
-        for member, files in render_cluster(cluster, specs).items():
-            for rel, text in files.items():
-                path = args.out / member / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text)
-                if not args.json:
-                    print(f"{member}: {rel}")
+        from xenmig.output.writer import plan_writes, report, write
+        from xenmig.rules.cluster import member_contributions
+
+        for member in cluster.members:
+            # the member's cluster files as its own render writes them
+            # (managed blocks); nothing else under DIR/<member> is touched
+            contributions = member_contributions(membership, member)
+            ours = {c.target for c in contributions}
+            root = args.out / member
+            root.mkdir(parents=True, exist_ok=True)
+            changes, problems = plan_writes(specs[member], root, contributions,
+                                            report_temps=False)
+            if problems:
+                print_findings(problems)
+                return exit_status(problems)
+            changes = [c for c in changes if c.target in ours]
+            write(changes, root)
+            if not args.json:
+                for line in report(changes):
+                    print(f"{member}: {line}")
     return exit_status(findings)

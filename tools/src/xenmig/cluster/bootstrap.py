@@ -31,14 +31,21 @@ class Step:
         return {"title": self.title, "commands": list(self.commands)}
 
 
+def _install(cluster: Cluster, member: str) -> tuple[str, ...]:
+    fencing = cluster.node(member).fencing
+    return (f"{member}: emerge --ask --newuse app-emulation/xen-migration-meta",
+            f"{member}: emerge --ask sys-cluster/pacemaker",
+            *((f"{member}: command -v {fencing.agent}",) if fencing else ()))
+
+
 def bootstrap(cluster: Cluster, specs: dict[str, HostSpec]) -> list[Step]:
     first, *others = cluster.members
     steps = [
-        Step("Install the cluster stack on every member and apply its rendered files "
-             "(corosync.conf, /etc/drbd.d, /etc/xenmig/cluster)",
-             tuple(f"{m}: emerge --ask sys-cluster/corosync sys-cluster/pacemaker "
-                   "sys-cluster/drbd-utils sys-cluster/resource-agents "
-                   "sys-cluster/fence-agents" for m in cluster.members)),
+        Step("Install the cluster stack on every member, with its rendered files applied "
+             "(package.use sets the meta-package's cluster flag: corosync, drbd-utils, "
+             "resource-agents); Pacemaker and the fence agents are not in ::gentoo: from a "
+             "repository that has them, with drbd-utils' pacemaker flag",
+             tuple(c for m in cluster.members for c in _install(cluster, m))),
         Step("One Corosync key for the whole cluster (knet's encryption)",
              (f"{first}: corosync-keygen",
               *(f"{first}: scp /etc/corosync/authkey {m}:/etc/corosync/authkey"

@@ -10,7 +10,7 @@ from xenmig.cluster.render import volumes
 from xenmig.findings import Finding, Level, Scope, TextFinding
 from xenmig.guests.xldisk import parse_disk
 from xenmig.spec import HostSpec
-from xenmig.spec.model import DomuSection
+from xenmig.spec.model import DomuSection, mib
 
 
 class ClusterWithoutFencing(TextFinding):
@@ -87,8 +87,28 @@ class LiveMigration(TextFinding):
     level = Level.INFO
 
 
+class ClusterMemoryShort(TextFinding):
+    """A member cannot hold what it must run when a peer fails (or while a
+    guest live-migrates to it): dom0's fixed memory (``[boot] dom0_mem``),
+    the guests xendomains starts there and every cluster guest whose home
+    or peer it is add up to more than its RAM (``[host] memory``).
+    Pacemaker would then fail to start a guest there (libxl cannot build the
+    domain) and leave it stopped.  The sum leaves out Xen's own overhead, so
+    keep a margin."""
+
+    level = Level.WARNING
+
+
+class ClusterMemoryUnknown(TextFinding):
+    """The spec of a member does not give its RAM (``[host] memory``), so
+    whether it can take over its peer's guests is not checked."""
+
+    level = Level.INFO
+
+
 FINDINGS = (ClusterWithoutFencing, TwoNodeQuorum, DrbdClash, ClusterGuestAutostart,
-            ClusterDiskNotBlock, GuestNotMovable, LiveMigration)
+            ClusterDiskNotBlock, GuestNotMovable, LiveMigration, ClusterMemoryShort,
+            ClusterMemoryUnknown)
 
 
 def check_cluster(cluster: Cluster, specs: dict[str, HostSpec]) -> Iterator[Finding]:
@@ -130,6 +150,34 @@ def check_cluster(cluster: Cluster, specs: dict[str, HostSpec]) -> Iterator[Find
                 yield DrbdClash(scope, f"port {guest.drbd_port} on {host}: {guest.name} and "
                                 f"{ports[key]}", where, f"[[guest]] {guest.name} drbd_port")
             ports.setdefault(key, guest.name)
+    yield from _memory(cluster, specs)
+
+
+def _memory(cluster: Cluster, specs: dict[str, HostSpec]) -> Iterator[Finding]:
+    """Each member with all it may have to run: its dom0, its own guests
+    started at boot, and every cluster guest it is home or peer of."""
+    clustered = {g.name for g in cluster.guests}
+    for member in cluster.members:
+        spec = specs[member]
+        where = str(spec.path), "[host] memory"
+        if spec.host.memory is None:
+            yield ClusterMemoryUnknown(Scope.for_host(member), "no [host] memory: whether "
+                                       f"{member} can take over its peer's guests is not "
+                                       "checked", *where)
+            continue
+        parts = [(f"dom0 {spec.boot.dom0_mem}", mib(spec.boot.dom0_mem))] \
+            if spec.boot.dom0_mem else []
+        parts += [(d.name, d.memory) for d in spec.domu
+                  if d.autostart and d.name not in clustered]
+        for guest in cluster.guests:
+            if member in (guest.home, guest.peer):
+                domu = next(d for d in specs[guest.home].domu if d.name == guest.name)
+                parts.append((guest.name, domu.memory))
+        need, have = sum(m for _, m in parts), mib(spec.host.memory)
+        if need > have:
+            yield ClusterMemoryShort(
+                Scope.for_host(member), f"{need} MiB ({', '.join(f'{n} {m}' for n, m in parts)}"
+                f") > {have} MiB ({spec.host.memory})", *where)
 
 
 def _movable(cluster: Cluster, guest: ClusterGuest, domu: DomuSection,

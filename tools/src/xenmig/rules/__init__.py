@@ -77,6 +77,7 @@ def evaluate(ctx: Context) -> Evaluation:
     from xenmig.rules import (
         arch,
         boot,
+        cluster,
         guests,
         kernel,
         keywords,
@@ -107,7 +108,8 @@ def evaluate(ctx: Context) -> Evaluation:
     if evaluation.blocked:
         return evaluation
     run(kernel.fragments, network.bridges, network.links, network.hotplug, boot.grub,
-        boot.xen_efi, boot.xl_conf, xen_options.check_options, guests.domus, remus.remus)
+        boot.xen_efi, boot.xl_conf, xen_options.check_options, guests.domus, remus.remus,
+        cluster.cluster)
     # The resolver is asked with what the rules above contributed.
     evaluation.take(checked(keywords.accept_keywords, ctx, tuple(evaluation.contributions)))
     evaluation.take(checked(keywords.verify, ctx, tuple(evaluation.contributions)))

@@ -8,7 +8,9 @@ import dataclasses
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from xenmig.errors import UserError
 from xenmig.findings import Scope
 from xenmig.gentoo.answers import Answers, ViewInputs
 from xenmig.gentoo.portage_view import MakeConf, Resolution
@@ -18,6 +20,10 @@ from xenmig.output.blocks import MANAGED_FILE, Merged, merge_block
 from xenmig.output.contributions import MAKE_CONF, Contribution
 from xenmig.output.targets import PACKAGE_TARGETS, resolver_input
 from xenmig.spec import HostSpec
+
+if TYPE_CHECKING:
+    from xenmig.cluster.membership import Membership
+    from xenmig.cluster.model import ClusterGuest
 
 META = "app-emulation/xen-migration-meta"
 DOM0_PROFILES = {"amd64": f"{OVERLAY_NAME}:xen-dom0/amd64/23.0"}
@@ -97,6 +103,23 @@ class Context:
         except (HostPathError, OSError):
             return None
         return b"" if data is None else data
+
+    @functools.cached_property
+    def clusters(self) -> tuple[list[Membership], list[UserError]]:
+        """The clusters beside the spec that name this host as a member, and
+        the cluster files there that could not be read
+        (:mod:`xenmig.cluster.membership`)."""
+        from xenmig.cluster.membership import memberships
+
+        return memberships(self.spec)
+
+    def cluster_guest(self, name: str) -> tuple[Membership, ClusterGuest] | None:
+        """The cluster that runs this host's guest ``name``, if any."""
+        for membership in self.clusters[0]:
+            for guest in membership.cluster.guests:
+                if guest.name == name and guest.home == self.spec.name:
+                    return membership, guest
+        return None
 
     @property
     def profile(self) -> str:

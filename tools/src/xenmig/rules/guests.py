@@ -199,6 +199,12 @@ def xl_lines(domu: DomuSection) -> list[tuple[str, str]]:
 def domus(ctx: Context) -> Iterator[Finding | Contribution | Link]:
     for domu in ctx.spec.domu:
         target = guest_config(domu.name)
+        if clustered := ctx.cluster_guest(domu.name):
+            # Pacemaker runs it: its writable disks on DRBD here too, so that
+            # an xl create by hand does not bypass the replication
+            from xenmig.cluster.render import guest_xl
+
+            domu = guest_xl(clustered[1], domu)
         lines = xl_lines(domu)
         for why, line in lines:
             yield Contribution(target, line, why)

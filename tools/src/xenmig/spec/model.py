@@ -51,6 +51,12 @@ class HostSection:
     from_xen: Version | None
     storage: tuple[str, ...]
     address: str | None = None
+    memory: str | None = None  # the host's RAM ("64G"), for what its guests may need
+
+
+def mib(size: str) -> int:
+    """A size of the spec ("4096M", "4G") in MiB."""
+    return int(size[:-1]) * (1024 if size.endswith("G") else 1)
 
 
 @dataclass(frozen=True)

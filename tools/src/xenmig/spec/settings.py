@@ -448,6 +448,10 @@ SETTINGS: tuple[Setting, ...] = (
             "How Ansible and ssh reach the host, a DNS name or an IP address: the inventories "
             "of fleet --ansible give it as ansible_host (xenmig gather writes it from "
             "HOST=ADDRESS).", '"xen01.example.org"'),
+    Setting("host", "memory", parse_memory, None,
+            "The host's RAM, e.g. 64G: xenmig cluster check adds up what a cluster member "
+            "must hold when its peer fails (dom0 and every guest that may run there) and "
+            "says when it does not fit.", '"64G"'),
     Setting("portage", "cflags", parse_cflags, None,
             "CFLAGS of the host (default: read from its make.conf when applying).",
             '"-O2 -pipe -fstack-protector-all"'),
