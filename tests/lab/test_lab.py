@@ -48,9 +48,12 @@ from tests.support.lab import (
     xen_image,
 )
 from tests.support.shell import bash_values
+from xenmig.cluster.membership import memberships
+from xenmig.cluster.render import guest_xl
 from xenmig.guests.console import console_args
 from xenmig.guests.xldisk import parse_disk
 from xenmig.spec import HostSpec, load_spec
+from xenmig.spec.model import DomuSection
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
@@ -300,6 +303,16 @@ def _diagnostics(errors: list[str]) -> list[str]:
     return [e for e in errors if not e.startswith("Parsing config from ")]
 
 
+def _as_rendered(spec: HostSpec, domu: DomuSection) -> DomuSection:
+    """The guest as its host's render writes it: a cluster guest's disks on
+    DRBD (examples/fleet/clusters/xenha.toml)."""
+    for membership in memberships(spec)[0]:
+        for guest in membership.cluster.guests:
+            if guest.name == domu.name and guest.home == spec.name:
+                return guest_xl(guest, domu)
+    return domu
+
+
 def test_xl_dry_run_diagnostics_are_seen(xen_lab: Lab) -> None:
     """xl -N exits 0 on a misspelt vif key and only says so: the check
     below must catch what the exit status does not."""
@@ -319,6 +332,7 @@ def test_xl_dry_run_of_every_generated_guest(xen_lab: Lab) -> None:
         config = json.loads(text)
         spec = xen_lab.guests[name]
         domu = next(d for d in spec.domu if f"{spec.name}--{d.name}" == name)
+        domu = _as_rendered(spec, domu)
         c_info, b_info = config["c_info"], config["b_info"]
         assert c_info["name"] == domu.name and c_info["type"] == domu.type, name
         assert b_info["max_memkb"] == domu.memory * 1024, name
