@@ -19,6 +19,7 @@ from tests.support.fleet import FLEET
 
 CLUSTER = FLEET / "clusters/xenha.toml"
 MEMBERS = ("xen10", "xen11")
+GUESTS = {"router": "xen10", "gateway": "xen11"}  # the cluster's guests and their homes
 
 
 def _need(tool: str) -> str:
@@ -38,14 +39,17 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "out"
 
 
-def _status(cib: str, *, promote: str | None = "gateway", standby: str | None = None) -> str:
+def _status(cib: str, *, promote: tuple[str, ...] = tuple(GUESTS),
+            standby: str | None = None) -> str:
     """The rendered CIB as a running cluster has it: quorum, both members
-    online, the DRBD agent's promotion scores, a member in standby."""
+    online, the DRBD agent's promotion scores (its disks UpToDate on both),
+    a member in standby."""
     states = []
     for n, member in enumerate(MEMBERS, 1):
+        scores = "".join(f'<nvpair id="status-{n}-{g}" name="master-drbd-{g}" value="10000"/>'
+                         for g in promote)
         attrs = (f'<transient_attributes id="{n}"><instance_attributes id="status-{n}">'
-                 f'<nvpair id="status-{n}-p" name="master-drbd-{promote}" value="10000"/>'
-                 "</instance_attributes></transient_attributes>") if promote else ""
+                 f"{scores}</instance_attributes></transient_attributes>") if promote else ""
         states.append(f'<node_state id="{n}" uname="{member}" in_ccm="true" crmd="online" '
                       f'join="member" expected="member">{attrs}</node_state>')
     text = cib.replace("<status/>", "<status>" + "".join(states) + "</status>")
@@ -117,21 +121,26 @@ def test_crm_verify_accepts_the_cib(rendered: Path, tmp_path: Path) -> None:
     assert bad.returncode != 0  # the checker is not a rubber stamp
 
 
-def test_the_guest_starts_on_its_home_after_drbd_is_promoted(running: tuple[Path, str]) -> None:
+def test_every_guest_starts_on_its_home_after_drbd_is_promoted(
+        running: tuple[Path, str]) -> None:
     _, out = running
     summary = out.split("Transition Summary:", 1)[1].split("Executing", 1)[0]
-    assert re.search(r"Promote\s+drbd-gateway:\d\s+\(\s*Stopped -> Promoted xen11\s*\)", summary)
-    assert re.search(r"Start\s+vm-gateway\s+\(\s*xen11\s*\)", summary)
     actions = out.split("Executing Cluster Transition:", 1)[1]
-    assert _at(actions, r"drbd-gateway:\d\s+promote on xen11") < \
-        _at(actions, r"vm-gateway\s+start on xen11")
-    assert re.search(r"vm-gateway\s+\(ocf:heartbeat:Xen\):\s+Started xen11", _placed(out))
+    for guest, home in GUESTS.items():
+        assert re.search(rf"Promote\s+drbd-{guest}:\d\s+\(\s*Stopped -> Promoted {home}\s*\)",
+                         summary), summary
+        assert re.search(rf"Start\s+vm-{guest}\s+\(\s*{home}\s*\)", summary), summary
+        assert _at(actions, rf"drbd-{guest}:\d\s+promote on {home}") < \
+            _at(actions, rf"vm-{guest}\s+start on {home}")
+        assert re.search(rf"vm-{guest}\s+\(ocf:heartbeat:Xen\):\s+Started {home}",
+                         _placed(out))
     # fencing: each member's device runs on the other member
     assert re.search(r"fence-xen10\s+\(stonith:fence_ipmilan\):\s+Started xen11", _placed(out))
+    assert re.search(r"fence-xen11\s+\(stonith:fence_ipmilan\):\s+Started xen10", _placed(out))
 
 
 @pytest.mark.parametrize("member", MEMBERS)
-def test_a_failed_member_is_fenced_and_its_guest_runs_on_the_survivor(
+def test_a_failed_member_is_fenced_and_every_guest_runs_on_the_survivor(
         running: tuple[Path, str], member: str, tmp_path: Path) -> None:
     started, _ = running
     survivor = next(m for m in MEMBERS if m != member)
@@ -139,8 +148,10 @@ def test_a_failed_member_is_fenced_and_its_guest_runs_on_the_survivor(
     assert f"Fence (reboot) {member}" in out
     settled = _simulate(tmp_path / "after.xml")  # nothing left to do
     placed = _placed(settled)
-    assert re.search(rf"vm-gateway\s+\(ocf:heartbeat:Xen\):\s+Started {survivor}", placed)
-    assert re.search(rf"Promoted: \[ {survivor} \]", placed), placed
+    for guest in GUESTS:
+        assert re.search(rf"vm-{guest}\s+\(ocf:heartbeat:Xen\):\s+Started {survivor}", placed)
+        clone = placed.split(f"drbd-{guest}-clone", 1)[1].split("* vm-", 1)[0]
+        assert re.search(rf"Promoted: \[ {survivor} \]", clone), placed
 
 
 def test_a_failed_monitor_restarts_the_guest(running: tuple[Path, str]) -> None:
@@ -150,24 +161,26 @@ def test_a_failed_monitor_restarts_the_guest(running: tuple[Path, str]) -> None:
     assert _at(out, r"vm-gateway\s+stop on xen11") < _at(out, r"vm-gateway\s+start on xen11")
 
 
+@pytest.mark.parametrize(("guest", "home"), GUESTS.items())
 def test_a_member_in_standby_live_migrates_its_guest(running: tuple[Path, str],
-                                                    tmp_path: Path) -> None:
+                                                    tmp_path: Path, guest: str,
+                                                    home: str) -> None:
     started, _ = running
+    peer = next(m for m in MEMBERS if m != home)
+    n = MEMBERS.index(home) + 1
     standby = tmp_path / "standby.xml"
-    standby.write_text(_status(started.read_text(), promote=None, standby="xen11")
-                       if "<status/>" in started.read_text() else
-                       started.read_text().replace(
-                           '<node id="2" uname="xen11"/>',
-                           '<node id="2" uname="xen11"><instance_attributes id="nodes-2">'
-                           '<nvpair id="nodes-2-standby" name="standby" value="on"/>'
-                           "</instance_attributes></node>"))
+    standby.write_text(started.read_text().replace(
+        f'<node id="{n}" uname="{home}"/>',
+        f'<node id="{n}" uname="{home}"><instance_attributes id="nodes-{n}">'
+        f'<nvpair id="nodes-{n}-standby" name="standby" value="on"/>'
+        "</instance_attributes></node>"))
     out = _simulate(standby)
-    assert re.search(r"Migrate\s+vm-gateway\s+\(\s*xen11 -> xen10\s*\)", out), out
+    assert re.search(rf"Migrate\s+vm-{guest}\s+\(\s*{home} -> {peer}\s*\)", out), out
     actions = out.split("Executing Cluster Transition:", 1)[1]
-    order = [_at(actions, a) for a in (r"vm-gateway\s+migrate_to on xen11",
-                                       r"vm-gateway\s+migrate_from on xen10",
-                                       r"vm-gateway\s+stop on xen11",
-                                       r"drbd-gateway(:\d)?\s+demote on xen11")]
+    order = [_at(actions, a) for a in (rf"vm-{guest}\s+migrate_to on {home}",
+                                       rf"vm-{guest}\s+migrate_from on {peer}",
+                                       rf"vm-{guest}\s+stop on {home}",
+                                       rf"drbd-{guest}(:\d)?\s+demote on {home}")]
     assert order == sorted(order), actions
 
 
