@@ -173,7 +173,8 @@ def test_the_ring_forms_and_pacemaker_sees_both(pair: tuple[Member, Member, Path
     first, _, _ = pair
     log = first.logs / "corosync.log"
     _wait("both members in corosync's ring",
-          lambda: "ok" if "Members[2]: 1 2" in log.read_text(errors="replace") else None)
+          lambda: "ok" if log.is_file() and "Members[2]: 1 2" in log.read_text(errors="replace")
+          else None)
     out = _wait("both members online", _status(first, r"Online: \[ xen10 xen11 \]"))
     assert "partition with quorum" in out, out
     assert "2 nodes configured" in out

@@ -34,6 +34,12 @@ SSH below).
    (which the next ``xl remus`` would resume); the loop then finds the
    guest running on the backup and destroys its own copy, leaving one.
 
+QEMU's TCG emulation of nested paging sometimes triple-faults the fresh
+guest in its first seconds, and Xen restarts it.  dom0 therefore waits
+until the guest's current boot has settled (five heartbeats) before
+anything moves.  The fixture boots a second time only if a restart
+happens during the experiment.
+
 Not exercised here: network buffering (Debian's libxl has no libnl, so
 the lab spec turns it off and the service runs ``xl remus -n``), and two
 physical hosts (the migration stream crosses a pipe, not a network).
@@ -208,6 +214,11 @@ class MovesLab:
         return [(float(m[1]), dict(f.split("=", 1) for f in m[2].split()))
                 for m in re.finditer(r"^TS (\d+\.\d+) \S+\| HB (n=.*)$", self.log, re.M)]
 
+    def moving(self) -> list[tuple[float, dict[str, str]]]:
+        """The heartbeats from the migration on (the guest settled before)."""
+        start = self.mark("MIGRATE: xl migrate").time
+        return [(t, b) for t, b in self.beats() if t > start]
+
     def file(self, path: str) -> str:
         match = re.search(rf"^LAB-FILE-BEGIN {re.escape(path)}\n(.*?)^LAB-FILE-END ",
                           self.log, re.M | re.S)
@@ -273,13 +284,19 @@ def moves_lab(request: pytest.FixtureRequest,
         log = boot(xen, xen_args, kernel, dom0_args, dom0,
                    cache_dir() / f"serial-moves-{attempt}.log", timeout=900, cpu=CPU)
         # QEMU's emulation of nested paging under TCG now and then
-        # triple-faults a guest (Xen restarts it: a second HB-START); that is
-        # the emulator's, not Xen's or xenmig's, so the lab boots once more
-        if "Triple fault" not in log:
+        # triple-faults the fresh guest within its first seconds (Xen
+        # restarts it: a second HB-START).  That is the emulator's, not Xen's
+        # or xenmig's: dom0 waits until the guest's current boot has settled
+        # before anything moves, and the lab boots once more only when a
+        # restart came later, inside the experiment.
+        if not _restarted_while_moving(log):
             break
-        print(f"moves lab: a guest triple-faulted under TCG in boot {attempt} "
-              f"(serial-moves-{attempt}.log)")
     return MovesLab(log, service)
+
+
+def _restarted_while_moving(log: str) -> bool:
+    start = log.find("MIGRATE: xl migrate")
+    return start < 0 or "| HB-START " in log[start:]
 
 
 def _one_guest(beats: list[tuple[float, dict[str, str]]]) -> None:
@@ -289,13 +306,11 @@ def _one_guest(beats: list[tuple[float, dict[str, str]]]) -> None:
         (beats[0][1]["boot"], beats[0][1]["token"], beats[0][1]["blob"])}
 
 
-def test_the_guest_boots_once(moves_lab: MovesLab) -> None:
+def test_the_guest_never_restarts_once_it_moves(moves_lab: MovesLab) -> None:
     assert moves_lab.mark(f"xl create {GUEST}").text == f"xl create {GUEST} rc=0"
-    starts = moves_lab.log.count("| HB-START ")
-    assert starts == 1, "the guest started more than once"
-    _one_guest(moves_lab.beats())
+    assert not _restarted_while_moving(moves_lab.log), "the guest restarted"
+    _one_guest(moves_lab.moving())
     assert moves_lab.mark("done")
-    assert "Triple fault" not in moves_lab.log
 
 
 def test_xl_migrate_keeps_the_guest_running(moves_lab: MovesLab) -> None:
@@ -310,7 +325,8 @@ def test_xl_migrate_keeps_the_guest_running(moves_lab: MovesLab) -> None:
     assert len(after) >= 5
     # counting on: the heartbeats after the move continue the ones before
     service = moves_lab.mark("SERVICE:").time
-    numbers = [int(b["n"]) for t, b in moves_lab.beats() if t < service]
+    boot = moves_lab.moving()[0][1]["boot"]  # the settled boot, before and after
+    numbers = [int(b["n"]) for t, b in moves_lab.beats() if t < service and b["boot"] == boot]
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
     assert "Migration successful" in migrate, migrate
 
@@ -342,7 +358,7 @@ def test_remus_failover_carries_the_guest_on(moves_lab: MovesLab) -> None:
     backup = [(t, b) for t, b in beats if destroy.time < t < moves_lab.mark("SPLIT:").time]
     assert primary and len(backup) >= 8, "the backup's heartbeat did not come"
     # the same boot, token and in-RAM blob: carried on, not rebooted
-    _one_guest(beats)
+    _one_guest(moves_lab.moving())
     # from the last checkpoint: the count goes on from about where the
     # primary was (the checkpoint is at most a second or two old)
     first_n, last_n = int(backup[0][1]["n"]), int(primary[-1][1]["n"])
@@ -375,5 +391,5 @@ def test_a_killed_sender_is_not_left_as_two_copies(moves_lab: MovesLab) -> None:
     ended = moves_lab.mark("SPLIT: loop ended").text
     assert re.findall(r"(\S+)\(\d+,", ended) == [f"{GUEST}--incoming"], ended
     split = moves_lab.mark("SPLIT: loop ended").time
-    _one_guest(moves_lab.beats())
+    _one_guest(moves_lab.moving())
     assert any(t > split for t, _ in moves_lab.beats()), "the remaining copy is silent"
