@@ -58,6 +58,32 @@ def test_a_writable_disk_needs_its_loss_accepted(tmp_path: Path) -> None:
     assert "zone files it reloads" in names["RemusDiskLossAccepted"]
 
 
+def test_the_backup_is_checked_from_its_spec(tmp_path: Path) -> None:
+    """h2.toml beside h1.toml: without the guest's bridge it cannot take
+    the copy (an error); with it but with 1G for its own 1024 MiB guest
+    and the copy, it is short of memory (a warning); without a spec beside,
+    nothing is checked (and it says so)."""
+    spec = _spec(tmp_path, '{ backup = "h2", interval = 200 }')
+
+    def names() -> dict[str, str]:
+        proc = xenmig(tmp_path / "cache", "check", "--json", spec, merge_stderr=False)
+        return {f["name"]: f["message"] for f in json.loads(proc.stdout)}
+
+    assert names()["RemusBackupUnchecked"].startswith("h2: no spec ")
+    backup = tmp_path / "h2.toml"
+    backup.write_text(guest_host("h2", ("dmzbr0",)))
+    assert names()["RemusBackupLacksBridge"] == \
+        "h2 (h2.toml) has no bridge xenbr0, which dns's vifs are on"
+    backup.write_text(guest_host("h2", ("xenbr0",)).replace(
+        'kernel = "6.12"', 'kernel = "6.12"\nmemory = "1G"') +
+        '[[domu]]\nname = "www"\nkernel = "/boot/domu/vmlinuz"\nmemory = 1024\n'
+        'bridges = ["xenbr0"]\n')
+    found = names()
+    assert "RemusBackupLacksBridge" not in found and "RemusBackupUnchecked" not in found
+    assert found["RemusBackupMemoryShort"] == \
+        "h2: 1536 MiB (www 1024, dns (copy) 512) > 1024 MiB (1G)"
+
+
 def test_what_the_primary_gets(tmp_path: Path) -> None:
     proc = xenmig(tmp_path / "cache", "render", FLEET / "xen10.toml", "--out", tmp_path / "out")
     assert proc.returncode == 0, proc.stdout

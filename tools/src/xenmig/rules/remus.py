@@ -45,7 +45,7 @@ from xenmig.output.contributions import (
     Link,
 )
 from xenmig.rules.context import META, Context
-from xenmig.spec.model import DomuSection, RemusSection
+from xenmig.spec.model import DomuSection, RemusSection, mib
 
 NETBUF_SCRIPT = "/etc/xen/scripts/remus-netbuf-setup"
 
@@ -83,7 +83,76 @@ class RemusProtected(TextFinding):
     level = Level.INFO
 
 
-FINDINGS = (RemusDiskUnprotected, RemusDiskLossAccepted, RemusProtected)
+class RemusBackupLacksBridge(TextFinding):
+    """The backup host's spec (``<backup>.toml`` beside this one) has no
+    bridge of a name the protected guest's vifs are on: xl migrate-receive
+    creates the backup's copy with the same vifs on the bridges of the same
+    names, so replication cannot start (and there is nothing to fail over
+    to).  Give the backup the bridge, or protect the guest elsewhere."""
+
+    level = Level.ERROR
+
+
+class RemusBackupMemoryShort(TextFinding):
+    """The backup host cannot hold its copies: the backup keeps a paused copy
+    of each guest it protects all the time (Xen's docs/README.remus), beside
+    its dom0 (``[boot] dom0_mem``) and the guests it starts itself; they add
+    up to more than its RAM (``[host] memory``)."""
+
+    level = Level.WARNING
+
+
+class RemusBackupUnchecked(TextFinding):
+    """The backup host's spec is not beside this one (``<backup>.toml``), or
+    cannot be read: whether it has the guest's bridges and the memory for
+    its copy is not checked."""
+
+    level = Level.INFO
+
+
+FINDINGS = (RemusDiskUnprotected, RemusDiskLossAccepted, RemusProtected, RemusBackupLacksBridge,
+            RemusBackupMemoryShort, RemusBackupUnchecked)
+
+
+def backup_checks(ctx: Context, protected: list[DomuSection]) -> Iterator[Finding]:
+    """Each backup host, read from its spec beside this one: the protected
+    guests' bridges, and the memory for its copies of them."""
+    from xenmig.errors import UserError
+    from xenmig.spec import load_spec
+
+    where = ctx.spec.location("domu", "remus")
+    backups: dict[str, list[DomuSection]] = {}
+    for domu in protected:
+        assert domu.remus is not None
+        backups.setdefault(domu.remus.backup, []).append(domu)
+    for backup, guests in backups.items():
+        path = ctx.spec.path.parent / f"{backup}.toml"
+        try:
+            spec = load_spec(path) if path.is_file() else None
+        except UserError as error:
+            yield RemusBackupUnchecked(ctx.scope, f"{backup}: {error}", *where)
+            continue
+        if spec is None:
+            yield RemusBackupUnchecked(ctx.scope, f"{backup}: no spec {path}", *where)
+            continue
+        bridges = {b.name for b in spec.bridge}
+        for domu in guests:
+            missing = sorted({v.bridge for v in domu.vifs} - bridges)
+            if missing:
+                yield RemusBackupLacksBridge(
+                    ctx.guest_scope(domu.name), f"{backup} ({path.name}) has no bridge "
+                    f"{', '.join(missing)}, which {domu.name}'s vifs are on", *where)
+        if spec.host.memory is None:
+            continue
+        parts = [(f"dom0 {spec.boot.dom0_mem}", mib(spec.boot.dom0_mem))] \
+            if spec.boot.dom0_mem else []
+        parts += [(d.name, d.memory) for d in spec.domu if d.autostart]
+        parts += [(f"{d.name} (copy)", d.memory) for d in guests]
+        need, have = sum(m for _, m in parts), mib(spec.host.memory)
+        if need > have:
+            yield RemusBackupMemoryShort(
+                ctx.scope, f"{backup}: {need} MiB ({', '.join(f'{n} {m}' for n, m in parts)}) "
+                f"> {have} MiB ({spec.host.memory})", *where)
 
 
 def xl_remus_options(remus: RemusSection) -> list[str]:
@@ -97,6 +166,7 @@ def netbuf_vifs(domus: tuple[DomuSection, ...]) -> int:
 
 def remus(ctx: Context) -> Iterator[Finding | Contribution | Link]:
     protected = [d for d in ctx.spec.domu if d.remus]
+    yield from backup_checks(ctx, protected)
     for domu in protected:
         assert domu.remus is not None
         r = domu.remus
