@@ -208,3 +208,19 @@ def test_config_root_without_gentoo_falls_back_to_the_snapshot(tmp_path: Path) -
     missing = xenmig(tmp_path / "cache", "check", spec_path("xen11"), "--config-root",
                      tmp_path / "nowhere")
     assert missing.returncode == 2 and "no etc/portage there" in missing.stdout
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    """xenmig cluster plan | true: the pipe is closed before xenmig writes;
+    xenmig stops quietly (exit 1), without Python's BrokenPipeError."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XENMIG_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        f"'{sys.executable}' -m xenmig cluster plan '{FLEET / 'clusters/xenha.toml'}' | true; "
+        "echo status=${PIPESTATUS[0]}", shell=True, executable="/bin/bash", capture_output=True,
+        text=True, env=env, check=False)
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr, proc.stderr
+    assert proc.stdout.strip() in ("status=0", "status=1")

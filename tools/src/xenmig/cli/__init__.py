@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -37,4 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except XenmigError as error:
         print(f"xenmig: {cut(str(error))}", file=sys.stderr)
         return error.exit_status
+    except BrokenPipeError:
+        # the reader went away (xenmig plan | head): no traceback, and no
+        # second error when Python flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return status
