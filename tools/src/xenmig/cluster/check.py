@@ -10,7 +10,7 @@ from xenmig.cluster.render import volumes
 from xenmig.findings import Finding, Level, Scope, TextFinding
 from xenmig.guests.xldisk import parse_disk
 from xenmig.spec import HostSpec
-from xenmig.spec.model import DomuSection, mib
+from xenmig.spec.model import DomuSection, memory_short
 
 
 class ClusterWithoutFencing(TextFinding):
@@ -165,19 +165,10 @@ def _memory(cluster: Cluster, specs: dict[str, HostSpec]) -> Iterator[Finding]:
                                        f"{member} can take over its peer's guests is not "
                                        "checked", *where)
             continue
-        parts = [(f"dom0 {spec.boot.dom0_mem}", mib(spec.boot.dom0_mem))] \
-            if spec.boot.dom0_mem else []
-        parts += [(d.name, d.memory) for d in spec.domu
-                  if d.autostart and d.name not in clustered]
-        for guest in cluster.guests:
-            if member in (guest.home, guest.peer):
-                domu = next(d for d in specs[guest.home].domu if d.name == guest.name)
-                parts.append((guest.name, domu.memory))
-        need, have = sum(m for _, m in parts), mib(spec.host.memory)
-        if need > have:
-            yield ClusterMemoryShort(
-                Scope.for_host(member), f"{need} MiB ({', '.join(f'{n} {m}' for n, m in parts)}"
-                f") > {have} MiB ({spec.host.memory})", *where)
+        carried = [(g.name, next(d for d in specs[g.home].domu if d.name == g.name).memory)
+                   for g in cluster.guests if member in (g.home, g.peer)]
+        if short := memory_short(spec, carried, skip=clustered):
+            yield ClusterMemoryShort(Scope.for_host(member), short, *where)
 
 
 def _movable(cluster: Cluster, guest: ClusterGuest, domu: DomuSection,

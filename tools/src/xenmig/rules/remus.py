@@ -45,7 +45,7 @@ from xenmig.output.contributions import (
     Link,
 )
 from xenmig.rules.context import META, Context
-from xenmig.spec.model import DomuSection, RemusSection, mib
+from xenmig.spec.model import DomuSection, RemusSection, memory_short
 
 NETBUF_SCRIPT = "/etc/xen/scripts/remus-netbuf-setup"
 
@@ -142,17 +142,9 @@ def backup_checks(ctx: Context, protected: list[DomuSection]) -> Iterator[Findin
                 yield RemusBackupLacksBridge(
                     ctx.guest_scope(domu.name), f"{backup} ({path.name}) has no bridge "
                     f"{', '.join(missing)}, which {domu.name}'s vifs are on", *where)
-        if spec.host.memory is None:
-            continue
-        parts = [(f"dom0 {spec.boot.dom0_mem}", mib(spec.boot.dom0_mem))] \
-            if spec.boot.dom0_mem else []
-        parts += [(d.name, d.memory) for d in spec.domu if d.autostart]
-        parts += [(f"{d.name} (copy)", d.memory) for d in guests]
-        need, have = sum(m for _, m in parts), mib(spec.host.memory)
-        if need > have:
-            yield RemusBackupMemoryShort(
-                ctx.scope, f"{backup}: {need} MiB ({', '.join(f'{n} {m}' for n, m in parts)}) "
-                f"> {have} MiB ({spec.host.memory})", *where)
+        short = memory_short(spec, [(f"{d.name} (copy)", d.memory) for d in guests])
+        if short:
+            yield RemusBackupMemoryShort(ctx.scope, f"{backup}: {short}", *where)
 
 
 def xl_remus_options(remus: RemusSection) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import total_ordering
 from pathlib import Path
@@ -57,6 +58,25 @@ class HostSection:
 def mib(size: str) -> int:
     """A size of the spec ("4096M", "4G") in MiB."""
     return int(size[:-1]) * (1024 if size.endswith("G") else 1)
+
+
+def memory_short(spec: HostSpec, extra: Iterable[tuple[str, int]],
+                 skip: Collection[str] = ()) -> str | None:
+    """When the host cannot hold dom0's fixed memory, the guests it starts
+    at boot (but those in ``skip``) and the ``extra`` (name, MiB): the sum
+    with its parts against its RAM; None when it can, or when the spec does
+    not give its RAM (``[host] memory``)."""
+    if spec.host.memory is None:
+        return None
+    boot = spec.boot
+    parts = [(f"dom0 {boot.dom0_mem}", mib(boot.dom0_mem))] if boot.dom0_mem else []
+    parts += [(d.name, d.memory) for d in spec.domu if d.autostart and d.name not in skip]
+    parts += extra
+    need, have = sum(m for _, m in parts), mib(spec.host.memory)
+    if need <= have:
+        return None
+    return (f"{need} MiB ({', '.join(f'{n} {m}' for n, m in parts)}) > {have} MiB "
+            f"({spec.host.memory})")
 
 
 @dataclass(frozen=True)
