@@ -48,7 +48,7 @@ from tests.support.lab import (
     xen_image,
 )
 from tests.support.shell import bash_values
-from xenmig.cluster.membership import memberships
+from xenmig.cluster.membership import cluster_guest, memberships
 from xenmig.cluster.render import guest_xl
 from xenmig.guests.console import console_args
 from xenmig.guests.xldisk import parse_disk
@@ -306,11 +306,8 @@ def _diagnostics(errors: list[str]) -> list[str]:
 def _as_rendered(spec: HostSpec, domu: DomuSection) -> DomuSection:
     """The guest as its host's render writes it: a cluster guest's disks on
     DRBD (examples/fleet/clusters/xenha.toml)."""
-    for membership in memberships(spec)[0]:
-        for guest in membership.cluster.guests:
-            if guest.name == domu.name and guest.home == spec.name:
-                return guest_xl(guest, domu)
-    return domu
+    clustered = cluster_guest(memberships(spec)[0], spec.name, domu.name)
+    return domu if clustered is None else guest_xl(clustered[1], domu)
 
 
 def test_xl_dry_run_diagnostics_are_seen(xen_lab: Lab) -> None:

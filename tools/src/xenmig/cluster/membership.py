@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xenmig.cluster.model import Cluster, load_cluster
+from xenmig.cluster.model import Cluster, ClusterGuest, load_cluster
 from xenmig.errors import UserError
 from xenmig.spec import HostSpec
 
@@ -33,11 +33,19 @@ class _NotMember(Exception):
 def load_with_members(path: Path, fleet: Path, own: HostSpec | None = None) -> Membership:
     """The cluster file at ``path`` and its members' specs from ``fleet``
     (``own``: a member's spec already read, used as it is)."""
+    return _load(path, fleet, own, member_only=False)
+
+
+def _load(path: Path, fleet: Path, own: HostSpec | None, *, member_only: bool) -> Membership:
+    """:func:`load_with_members`; with ``member_only``, raises _NotMember as
+    soon as the members are known and ``own`` is not among them."""
     from xenmig.spec import load_spec
 
     specs: dict[str, HostSpec] = {}
 
     def homes(members: tuple[str, ...]) -> dict[str, str]:
+        if member_only and own is not None and own.name not in members:
+            raise _NotMember
         for member in members:
             if own is not None and member == own.name:
                 specs[member] = own
@@ -61,20 +69,20 @@ def memberships(spec: HostSpec) -> tuple[list[Membership], list[UserError]]:
     found: list[Membership] = []
     errors: list[UserError] = []
     for path in sorted(directory.glob("*.toml")):
-
-        def only_members(members: tuple[str, ...], path: Path = path) -> dict[str, str]:
-            if spec.name not in members:
-                raise _NotMember
-            return {}
-
         try:
-            load_cluster(path, only_members)
+            found.append(_load(path, spec.path.parent, spec, member_only=True))
         except _NotMember:
             continue
-        except UserError:
-            pass  # a member, or unreadable: the full load says which
-        try:
-            found.append(load_with_members(path, spec.path.parent, spec))
         except UserError as error:
             errors.append(error)
     return found, errors
+
+
+def cluster_guest(found: list[Membership], host: str,
+                  name: str) -> tuple[Membership, ClusterGuest] | None:
+    """The cluster (of ``found``) that runs ``host``'s guest ``name``."""
+    for membership in found:
+        for guest in membership.cluster.guests:
+            if guest.name == name and guest.home == host:
+                return membership, guest
+    return None

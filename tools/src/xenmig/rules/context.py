@@ -115,11 +115,9 @@ class Context:
 
     def cluster_guest(self, name: str) -> tuple[Membership, ClusterGuest] | None:
         """The cluster that runs this host's guest ``name``, if any."""
-        for membership in self.clusters[0]:
-            for guest in membership.cluster.guests:
-                if guest.name == name and guest.home == self.spec.name:
-                    return membership, guest
-        return None
+        from xenmig.cluster.membership import cluster_guest
+
+        return cluster_guest(self.clusters[0], self.spec.name, name)
 
     @property
     def profile(self) -> str:
