@@ -11,6 +11,7 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xenmig.cluster.membership import Membership
 from xenmig.findings import Finding, has_errors
 from xenmig.gentoo.answers import Answers
 from xenmig.gentoo.portage_view import MakeConf, read_make_conf
@@ -27,6 +28,8 @@ class Assessment:
     evaluation: Evaluation
     changes: list[FileChange] = field(default_factory=list)
     write_findings: list[Finding] = field(default_factory=list)
+    # The clusters the host is a member of, as the evaluation read them.
+    clusters: list[Membership] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -55,7 +58,7 @@ def assess(
             answers = stack.enter_context(Answers(repos.repos))
         ctx = Context(spec, repos, answers, root, make_conf)
         evaluation = evaluate(ctx)
-    assessment = Assessment(spec, evaluation)
+    assessment = Assessment(spec, evaluation, clusters=ctx.clusters[0])
     if root is not None and not evaluation.blocked:
         assessment.changes, assessment.write_findings = plan_writes(
             spec, root, evaluation.contributions, evaluation.links

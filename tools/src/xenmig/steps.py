@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xenmig.cluster.bootstrap import bootstrap
-from xenmig.cluster.membership import Membership, memberships
+from xenmig.cluster.membership import Membership
 from xenmig.findings import Finding, Level
 from xenmig.guests.console import inittab_line
 from xenmig.host import Assessment
@@ -155,7 +155,7 @@ def in_place_steps(assessment: Assessment) -> list[Step]:
         note=KERNEL_NOTE,
     ))
     steps.append(Step("Reboot into Xen and check the host", ("xl info", "xl list")))
-    found, _ = memberships(spec)
+    found = assessment.clusters
     clustered = {g.name for m in found for g in m.cluster.guests if g.home == spec.name}
     own = [d for d in spec.domu if d.name not in clustered]
     if own:
