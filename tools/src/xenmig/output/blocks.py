@@ -32,9 +32,6 @@ MANAGED_FILE = "90-xenmig"
 # In a make.conf directory the opposite holds: xenmig's file carries changes
 # the host needs, so it is read last.
 MAKE_CONF_FILE = "zz-xenmig"
-BEGIN = "# BEGIN xenmig "
-END = "# END xenmig"
-
 
 @dataclass(frozen=True)
 class Style:
@@ -58,6 +55,10 @@ class Style:
 HASH = Style("# ", "")
 XML = Style("<!-- ", " -->")
 STYLES = (HASH, XML)
+BEGIN = HASH.begin
+END = HASH.end
+# The start of a BEGIN line in either style (a regex; its digest follows).
+ANY_BEGIN = "(?:" + "|".join(re.escape(s.begin) for s in STYLES) + ")"
 
 
 def starts_block(text: str) -> bool:
@@ -95,7 +96,7 @@ def grouped(contributions: Iterable[Contribution]) -> dict[str, list[Contributio
     return targets
 
 
-_BEGIN_RE = re.compile(r"^(?:# |<!-- )BEGIN xenmig ([0-9a-f]{16}):")
+_BEGIN_RE = re.compile(f"^{ANY_BEGIN}([0-9a-f]{{16}}):")
 # What prevents merging xenmig's block into a file.
 NO_END = "managed block without its end line"
 EDITED = "managed block edited by hand"

@@ -34,6 +34,7 @@ from xenmig.errors import XenmigError
 from xenmig.findings import Finding, Level, Scope, TextFinding
 from xenmig.hostfiles.root import Escape, HostPathError, HostRoot
 from xenmig.output.blocks import (
+    ANY_BEGIN,
     BEGIN,
     EDITED,
     FOREIGN,
@@ -73,8 +74,8 @@ from xenmig.spec import HostSpec
 TARGETS = FIXED
 TEMP_PREFIX = ".xenmig-"
 TEMP_SUFFIX = ".tmp"
-_OWNER_RE = re.compile(rb"^(?:# |<!-- )BEGIN xenmig [0-9a-f]{16}: managed by xenmig for host "
-                       rb"(\S+) \(", re.MULTILINE)
+_OWNER_RE = re.compile(
+    f"^{ANY_BEGIN}[0-9a-f]{{16}}: managed by xenmig for host (\\S+) \\(".encode(), re.MULTILINE)
 
 
 class ManagedBlockEdited(TextFinding):
